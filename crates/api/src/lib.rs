@@ -1,0 +1,84 @@
+//! The REST front door: `/api/v1` routes, the response envelope, middleware and the OpenAPI document.
+//!
+//! Handlers are thin: extract (with Quarry's own extractors, so every
+//! rejection comes back in the envelope), call a domain function, map the
+//! result. This is the only crate besides the GraphQL gateway that knows HTTP
+//! status codes and headers.
+
+mod context;
+mod envelope;
+mod error;
+mod extract;
+mod middleware;
+pub mod permissions;
+mod routes;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use auth::AuthService;
+use store::Store;
+
+pub use envelope::{Envelope, Meta, Page};
+pub use error::ApiError;
+pub use middleware::RateLimiter;
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// Sustained requests per second allowed per user (or per client address when anonymous).
+    pub rate_limit_rps: u32,
+    /// Requests allowed in a burst above the sustained rate.
+    pub rate_limit_burst: u32,
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// Origins allowed to call the API from a browser (`*` for any).
+    pub cors_origins: Vec<String>,
+    /// The product version reported by health and the OpenAPI document.
+    pub version: &'static str,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        ApiSettings {
+            rate_limit_rps: 100,
+            rate_limit_burst: 200,
+            body_limit: 2 * 1024 * 1024,
+            cors_origins: Vec::new(),
+            version: "0.0.0",
+        }
+    }
+}
+
+/// Everything a handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub auth: AuthService,
+    pub store: Store,
+    pub settings: Arc<ApiSettings>,
+    pub limiter: RateLimiter,
+    pub started: Instant,
+}
+
+impl AppState {
+    pub fn new(auth: AuthService, settings: ApiSettings) -> AppState {
+        let limiter = RateLimiter::new(settings.rate_limit_rps, settings.rate_limit_burst);
+        AppState {
+            store: auth.store().clone(),
+            auth,
+            settings: Arc::new(settings),
+            limiter,
+            started: Instant::now(),
+        }
+    }
+}
+
+/// The whole HTTP application: routes, fallbacks and the middleware stack.
+pub fn router(state: AppState) -> axum::Router {
+    middleware::wrap(routes::router(state.clone()), state)
+}
+
+/// The OpenAPI document, as served at `/api/v1/openapi.json`.
+pub fn openapi_document(version: &str) -> utoipa::openapi::OpenApi {
+    routes::openapi(version)
+}

@@ -1,0 +1,157 @@
+//! The middleware stack of the API gateway (seed 000, section 1.1): request context and logging,
+//! compression, CORS, rate limiting, the exception filter and the body limit.
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use errors::ErrorCode;
+use governor::Quota;
+use governor::clock::{Clock, DefaultClock};
+use governor::state::keyed::DefaultKeyedStateStore;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use tracing::Instrument;
+
+use crate::AppState;
+use crate::context::{self, RequestContext};
+use crate::error::ApiError;
+use crate::extract::bearer;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Wraps the routes in the middleware stack, outermost first.
+pub fn wrap(routes: axum::Router, state: AppState) -> axum::Router {
+    let settings = state.settings.clone();
+    let stack = ServiceBuilder::new()
+        .layer(from_fn(request_context))
+        .layer(CompressionLayer::new())
+        .option_layer(cors(&settings.cors_origins))
+        // Inside CORS, so that 429 answers still carry CORS headers.
+        .layer(from_fn_with_state(state, rate_limit))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(DefaultBodyLimit::max(settings.body_limit));
+    routes.layer(stack)
+}
+
+/// Gives the request its id, runs it inside its context and span, and logs its outcome once.
+async fn request_context(mut req: Request, next: Next) -> Response {
+    let id = context::request_id(req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()));
+    let started = Instant::now();
+    let ctx = RequestContext {
+        id: id.clone(),
+        started,
+    };
+    req.extensions_mut().insert(ctx.clone());
+    let method = req.method().clone();
+    // Only the path: query strings may carry tokens (`/ws?token=`), which must not reach logs.
+    let path = req.uri().path().to_owned();
+    let span = tracing::info_span!("request", request_id = %id, %method, %path);
+    let mut response = context::scope(ctx, next.run(req))
+        .instrument(span.clone())
+        .await;
+    let status = response.status().as_u16();
+    let elapsed_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
+    span.in_scope(|| tracing::info!(status, elapsed_ms, "request finished"));
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    response
+}
+
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let layer = CorsLayer::new()
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, REQUEST_ID])
+        .expose_headers([REQUEST_ID, header::RETRY_AFTER]);
+    Some(if origins.iter().any(|o| o == "*") {
+        layer.allow_origin(Any)
+    } else {
+        layer.allow_origin(AllowOrigin::list(
+            origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()),
+        ))
+    })
+}
+
+/// A GCRA limiter keyed by user (for valid bearer tokens) or client address.
+#[derive(Clone)]
+pub struct RateLimiter {
+    inner: Arc<governor::RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock>>,
+}
+
+impl RateLimiter {
+    pub fn new(rps: u32, burst: u32) -> RateLimiter {
+        let rps = NonZeroU32::new(rps.max(1)).expect("non-zero");
+        let burst = NonZeroU32::new(burst.max(1)).expect("non-zero");
+        RateLimiter {
+            inner: Arc::new(governor::RateLimiter::keyed(
+                Quota::per_second(rps).allow_burst(burst),
+            )),
+        }
+    }
+
+    /// Seconds to wait when `key` is over its quota.
+    fn check(&self, key: &str) -> Result<(), u64> {
+        self.inner.check_key(&key.to_owned()).map_err(|not_until| {
+            not_until
+                .wait_time_from(DefaultClock::default().now())
+                .as_secs_f64()
+                .ceil()
+                .max(1.0) as u64
+        })
+    }
+
+    /// Forgets keys that are back to a full bucket; call periodically so memory stays bounded.
+    pub fn retain_recent(&self) {
+        self.inner.retain_recent();
+        self.inner.shrink_to_fit();
+    }
+}
+
+async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    // Only a token with a valid signature names a user; anything else counts against the address.
+    let key = match bearer(&parts).and_then(|t| state.auth.token_subject(t)) {
+        Some(user) => format!("u:{user}"),
+        None => match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+            Some(ConnectInfo(addr)) => format!("ip:{}", addr.ip()),
+            None => "ip:unknown".to_owned(),
+        },
+    };
+    if let Err(retry_after) = state.limiter.check(&key) {
+        return ApiError {
+            retry_after: Some(retry_after),
+            ..ApiError::new(ErrorCode::RATE_LIMITED, "too many requests; slow down")
+        }
+        .into_response();
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// The exception filter: a panic becomes the 500 envelope with the request id and no internals.
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(non-string panic)");
+    tracing::error!(panic = %detail, "handler panicked");
+    ApiError::new(ErrorCode::INTERNAL, "internal error").into_response()
+}

@@ -1,0 +1,199 @@
+//! Command line, environment and TOML configuration, merged into one [`Settings`].
+//!
+//! Precedence: command-line flag, then environment variable, then the TOML
+//! file given with `--config`, then the built-in default. Secrets (JWT key,
+//! data-encryption key, admin password) come only from the environment or the
+//! data directory, never from flags, so they do not show in process lists.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Deserialize;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "quarry",
+    version,
+    about = "Quarry: a low-code data platform in one binary"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the platform (the default).
+    Serve(ServeArgs),
+    /// Print the OpenAPI document of the REST API and exit.
+    Openapi,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Default, Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeArgs {
+    /// A TOML file with any of these settings (keys in snake_case).
+    #[arg(long, env = "QUARRY_CONFIG")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// Address to listen on; port 0 picks a free port [default: 127.0.0.1:8080].
+    #[arg(long, env = "QUARRY_LISTEN")]
+    pub listen: Option<String>,
+    /// Directory for the embedded store and generated secrets [default: ./data].
+    #[arg(long, env = "QUARRY_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Metadata store URL (`sqlite://…` or `postgres://…`) [default: SQLite file in the data dir].
+    #[arg(long, env = "QUARRY_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Sustained requests per second per user or client [default: 100].
+    #[arg(long, env = "QUARRY_RATE_LIMIT_RPS")]
+    pub rate_limit_rps: Option<u32>,
+    /// Burst allowance above the sustained rate [default: 200].
+    #[arg(long, env = "QUARRY_RATE_LIMIT_BURST")]
+    pub rate_limit_burst: Option<u32>,
+    /// Largest accepted request body, in bytes [default: 2097152].
+    #[arg(long, env = "QUARRY_BODY_LIMIT")]
+    pub body_limit: Option<usize>,
+    /// Comma-separated origins allowed to call the API from a browser (`*` for any) [default: none].
+    #[arg(long, env = "QUARRY_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Option<Vec<String>>,
+    /// Access-token lifetime in seconds [default: 900].
+    #[arg(long, env = "QUARRY_ACCESS_TOKEN_TTL")]
+    pub access_token_ttl: Option<u64>,
+    /// Session (refresh-token) lifetime in seconds [default: 86400; 30 days with rememberMe].
+    #[arg(long, env = "QUARRY_SESSION_TTL")]
+    pub session_ttl: Option<u64>,
+    /// Log format [default: text].
+    #[arg(long, env = "QUARRY_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// Log filter in `tracing` syntax [default: info].
+    #[arg(long, env = "QUARRY_LOG")]
+    pub log: Option<String>,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: String,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub rate_limit_rps: u32,
+    pub rate_limit_burst: u32,
+    pub body_limit: usize,
+    pub cors_origins: Vec<String>,
+    pub access_token_ttl: Duration,
+    pub session_ttl: Duration,
+    pub log_format: LogFormat,
+    pub log: String,
+}
+
+impl ServeArgs {
+    /// Fills unset values from `other` (the config file).
+    fn or(self, other: ServeArgs) -> ServeArgs {
+        ServeArgs {
+            config: self.config,
+            listen: self.listen.or(other.listen),
+            data_dir: self.data_dir.or(other.data_dir),
+            database_url: self.database_url.or(other.database_url),
+            rate_limit_rps: self.rate_limit_rps.or(other.rate_limit_rps),
+            rate_limit_burst: self.rate_limit_burst.or(other.rate_limit_burst),
+            body_limit: self.body_limit.or(other.body_limit),
+            cors_origins: self.cors_origins.or(other.cors_origins),
+            access_token_ttl: self.access_token_ttl.or(other.access_token_ttl),
+            session_ttl: self.session_ttl.or(other.session_ttl),
+            log_format: self.log_format.or(other.log_format),
+            log: self.log.or(other.log),
+        }
+    }
+
+    pub fn resolve(self) -> anyhow::Result<Settings> {
+        let args = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read config file {}", path.display()))?;
+                let file: ServeArgs = toml::from_str(&text)
+                    .with_context(|| format!("invalid config file {}", path.display()))?;
+                self.or(file)
+            }
+            None => self,
+        };
+        let data_dir = args.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
+        let database_url = args
+            .database_url
+            .unwrap_or_else(|| default_database_url(&data_dir));
+        let rate_limit_rps = args.rate_limit_rps.unwrap_or(100);
+        let rate_limit_burst = args.rate_limit_burst.unwrap_or(200);
+        if rate_limit_rps == 0 || rate_limit_burst == 0 {
+            bail!("rate limits must be at least 1");
+        }
+        let access = args.access_token_ttl.unwrap_or(900);
+        if access == 0 {
+            bail!("access_token_ttl must be at least 1 second");
+        }
+        Ok(Settings {
+            listen: args.listen.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            data_dir,
+            database_url,
+            rate_limit_rps,
+            rate_limit_burst,
+            body_limit: args.body_limit.unwrap_or(2 * 1024 * 1024),
+            cors_origins: args
+                .cors_origins
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|o| !o.is_empty())
+                .collect(),
+            access_token_ttl: Duration::from_secs(access),
+            session_ttl: Duration::from_secs(args.session_ttl.unwrap_or(86_400).max(access)),
+            log_format: args.log_format.unwrap_or(LogFormat::Text),
+            log: args.log.unwrap_or_else(|| "info".to_owned()),
+        })
+    }
+}
+
+fn default_database_url(data_dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join("quarry.db").display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_file_and_file_beats_defaults() {
+        let dir = std::env::temp_dir().join(format!("quarry-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("q.toml");
+        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\nrate_limit_rps = 7\n").unwrap();
+        let s = ServeArgs {
+            config: Some(file.clone()),
+            rate_limit_rps: Some(9),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(s.listen, "0.0.0.0:9000");
+        assert_eq!(s.rate_limit_rps, 9);
+        assert_eq!(s.rate_limit_burst, 200);
+        assert!(s.database_url.starts_with("sqlite://./data/quarry.db"));
+        std::fs::write(&file, "lisen = \"typo\"\n").unwrap();
+        let err = ServeArgs {
+            config: Some(file),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("lisen"), "{err:#}");
+    }
+}

@@ -1,0 +1,144 @@
+//! The composition root: turns [`config::Settings`] into a running Quarry server.
+
+pub mod config;
+pub mod secrets;
+
+use std::net::SocketAddr;
+use std::os::unix::fs::DirBuilderExt;
+use std::time::Duration;
+
+use anyhow::Context;
+use config::{LogFormat, Settings};
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+/// The product version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Sets up logging to stderr in the configured format.
+pub fn init_logging(settings: &Settings) {
+    let filter = EnvFilter::try_new(format!("{},sqlx=warn", settings.log))
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match settings.log_format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// Opens the store, prepares secrets and the admin account, and serves until SIGINT or SIGTERM.
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    // The data dir holds the store (password hashes) and secrets: private to the server's user.
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&settings.data_dir)
+        .with_context(|| format!("cannot create data dir {}", settings.data_dir.display()))?;
+    let secrets = secrets::Secrets::load(&settings.data_dir)?;
+
+    let store = store::Store::connect(&settings.database_url)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot open the store at {}",
+                store::redact_url(&settings.database_url)
+            )
+        })?;
+    store.migrate().await.context("store migration failed")?;
+    tracing::info!(backend = store.backend().as_str(), url = %store::redact_url(&settings.database_url), "store ready");
+
+    let auth_config = auth::AuthConfig {
+        access_ttl: settings.access_token_ttl,
+        session_ttl: settings.session_ttl,
+        ..Default::default()
+    };
+    let auth = auth::AuthService::new(
+        store.clone(),
+        auth::TokenKeys::new(&secrets.jwt),
+        auth_config,
+    );
+    let admin_password = std::env::var("QUARRY_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty());
+    if let Some(generated) = auth
+        .bootstrap_admin(admin_password)
+        .await
+        .context("cannot create the admin user")?
+    {
+        // Printed once, on the console only: never logged, never stored in clear.
+        println!("Created user 'admin' with generated password: {generated}");
+        println!(
+            "(set QUARRY_ADMIN_PASSWORD on first start to choose it; change it after signing in)"
+        );
+    }
+
+    let state = api::AppState::new(
+        auth,
+        api::ApiSettings {
+            rate_limit_rps: settings.rate_limit_rps,
+            rate_limit_burst: settings.rate_limit_burst,
+            body_limit: settings.body_limit,
+            cors_origins: settings.cors_origins.clone(),
+            version: VERSION,
+        },
+    );
+    let maintenance = tokio::spawn(maintenance(state.clone()));
+    let app = api::router(state);
+
+    let listener = TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, version = VERSION, "Quarry listening");
+    println!("Quarry {VERSION} listening on http://{addr}");
+
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server error")?;
+    maintenance.abort();
+    store.close().await;
+    tracing::info!("Quarry stopped");
+    Ok(())
+}
+
+/// Periodic housekeeping: bound the rate limiter's memory and purge long-expired sessions.
+async fn maintenance(state: api::AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        state.limiter.retain_recent();
+        let cutoff = chrono::Utc::now() - chrono::Duration::days(7);
+        if let Err(e) = state.store.purge_expired_sessions(cutoff).await {
+            tracing::warn!(error = %e, "purging expired sessions failed");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

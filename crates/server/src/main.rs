@@ -1,0 +1,44 @@
+//! The `quarry` binary: parses the command line and hands over to the `server` library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use server::config::{Cli, Command};
+
+fn main() -> ExitCode {
+    // One TLS crypto provider, chosen explicitly, so no dependency's defaults can make TLS panic later.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let cli = Cli::parse();
+    let args = match cli.command {
+        Some(Command::Openapi) => {
+            let doc = api::openapi_document(server::VERSION);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&doc).expect("the document serialises")
+            );
+            return ExitCode::SUCCESS;
+        }
+        Some(Command::Serve(args)) => args,
+        None => cli.serve,
+    };
+    let settings = match args.resolve() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("quarry: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    server::init_logging(&settings);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    match runtime.block_on(server::serve(settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("quarry: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
