@@ -244,6 +244,7 @@ impl AuthService {
                 Err(Error::RefreshReused)
             }
             RefreshOutcome::Expired => Err(Error::TokenExpired),
+            RefreshOutcome::Revoked => Err(Error::TokenRevoked),
             RefreshOutcome::Unknown => Err(Error::TokenInvalid),
         }
     }

@@ -45,8 +45,10 @@ pub enum RefreshOutcome {
     },
     /// The token had already been used: its session is now revoked.
     Reused { session_id: String },
-    /// The token or its session has expired or was revoked.
+    /// The token or its session has expired.
     Expired,
+    /// The session was revoked (logout, reuse, disabled account).
+    Revoked,
     /// No such token.
     Unknown,
 }
@@ -116,7 +118,10 @@ impl Store {
             let Some(row) = sqlx::query_as::<_, RefreshRow>(lookup).bind(hash).fetch_optional(&mut *tx).await? else {
                 return Ok(RefreshOutcome::Unknown);
             };
-            if row.revoked_at.is_some() || row.expires_at <= now || row.session_expires_at <= now {
+            if row.revoked_at.is_some() {
+                return Ok(RefreshOutcome::Revoked);
+            }
+            if row.expires_at <= now || row.session_expires_at <= now {
                 return Ok(RefreshOutcome::Expired);
             }
             // Only one of two racing uses can flip `used_at`; the loser is a reuse.

@@ -1,0 +1,9 @@
+//! Integration tests: the real `quarry` binary on port 0 with a fresh store, driven over HTTP.
+
+mod auth_flow;
+mod bad_input;
+mod cli;
+mod harness;
+mod permissions;
+mod transport;
+mod users_roles;
