@@ -155,3 +155,49 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!(panic = %detail, "handler panicked");
     ApiError::new(ErrorCode::INTERNAL, "internal error").into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::Request as HttpRequest;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn state() -> AppState {
+        let store = store::Store::connect("sqlite::memory:").await.unwrap();
+        store.migrate().await.unwrap();
+        let auth = auth::AuthService::new(
+            store,
+            auth::TokenKeys::new(&[1u8; 32]),
+            auth::AuthConfig::default(),
+        );
+        AppState::new(auth, crate::ApiSettings::default())
+    }
+
+    #[tokio::test]
+    async fn a_panic_becomes_the_500_envelope_without_internals() {
+        async fn boom() -> &'static str {
+            panic!("secret database password in a panic")
+        }
+        let routes = axum::Router::new().route("/boom", axum::routing::get(boom));
+        let app = wrap(routes, state().await);
+        let req = HttpRequest::get("/boom")
+            .header("x-request-id", "panic-1")
+            .body(Body::empty())
+            .unwrap();
+        let res = app.oneshot(req).await.unwrap();
+        assert_eq!(res.status(), 500);
+        assert_eq!(res.headers()["x-request-id"], "panic-1");
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["code"], 5000);
+        assert_eq!(json["meta"]["requestId"], "panic-1");
+        assert!(json["message"].as_str().unwrap().contains("panic-1"));
+        assert!(
+            !String::from_utf8_lossy(&body).contains("secret"),
+            "no internals leak"
+        );
+    }
+}

@@ -82,10 +82,10 @@ impl Permission {
                 "unknown action {action:?} for {resource:?} in {text:?}"
             ));
         }
-        if let Some(scope) = scope {
-            if action == "*" || !is_scope(scope) {
-                return Err(format!("invalid scope in {text:?}"));
-            }
+        if let Some(scope) = scope
+            && (action == "*" || !is_scope(scope))
+        {
+            return Err(format!("invalid scope in {text:?}"));
         }
         Ok(Permission {
             resource: resource.to_owned(),
@@ -102,10 +102,10 @@ impl Permission {
         if self.resource != resource {
             return false;
         }
-        if let Some(own) = &self.action {
-            if own != action {
-                return false;
-            }
+        if let Some(own) = &self.action
+            && own != action
+        {
+            return false;
         }
         match (&self.scope, scope) {
             (None, _) => true,

@@ -185,6 +185,13 @@ pub(crate) fn like_pattern(keyword: &str) -> String {
     out
 }
 
+/// The current time at the precision both backends store (microseconds), so a row
+/// returned on creation equals the same row read back later.
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

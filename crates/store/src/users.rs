@@ -60,7 +60,7 @@ macro_rules! user_filter {
 impl Store {
     /// Creates a user with its roles in one transaction.
     pub async fn create_user(&self, new: NewUser) -> Result<User> {
-        let now = Utc::now();
+        let now = crate::now();
         let user = User {
             id: new_id("user"),
             username: new.username,
@@ -168,7 +168,7 @@ impl Store {
         if let Some(disabled) = patch.disabled {
             user.disabled = disabled;
         }
-        user.updated_at = Utc::now();
+        user.updated_at = crate::now();
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query(

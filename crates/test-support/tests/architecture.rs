@@ -1,0 +1,85 @@
+//! Checks the dependency rules of ARCHITECTURE.md by reading every crate's Cargo.toml.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn internal_deps() -> BTreeMap<String, Vec<String>> {
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut names = Vec::new();
+    let mut manifests = BTreeMap::new();
+    for entry in std::fs::read_dir(crates).unwrap() {
+        let dir = entry.unwrap().path();
+        let text = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+        let manifest: toml::Table = text.parse().unwrap();
+        let name = manifest["package"]["name"].as_str().unwrap().to_owned();
+        assert_eq!(
+            name,
+            dir.file_name().unwrap().to_str().unwrap(),
+            "folder name = crate name"
+        );
+        names.push(name.clone());
+        manifests.insert(name, manifest);
+    }
+    manifests
+        .into_iter()
+        .map(|(name, m)| {
+            let deps = m
+                .get("dependencies")
+                .and_then(|d| d.as_table())
+                .map(|t| t.keys().cloned().collect::<Vec<_>>())
+                .unwrap_or_default();
+            (
+                name,
+                deps.into_iter().filter(|d| names.contains(d)).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn dependency_rules_hold() {
+    let deps = internal_deps();
+    let has = |krate: &str, dep: &str| deps.get(krate).is_some_and(|d| d.iter().any(|x| x == dep));
+    for (krate, list) in &deps {
+        assert!(
+            !list.iter().any(|d| d == "server"),
+            "{krate} depends on the binary crate"
+        );
+        assert!(
+            !list.iter().any(|d| d == "test-support"),
+            "{krate} uses test-support outside dev-dependencies"
+        );
+    }
+    assert!(deps["errors"].is_empty(), "errors is a leaf");
+    assert!(
+        !has("store", "auth") && !has("store", "api"),
+        "store knows nothing above it"
+    );
+    assert!(!has("auth", "api"), "auth has no HTTP types");
+    // I/O adapters never import each other.
+    assert!(!has("store", "datasource") && !has("datasource", "store"));
+    // Front doors never import each other.
+    assert!(!has("api", "gateway") && !has("gateway", "api"));
+}
+
+#[test]
+fn pure_crates_have_no_io_dependencies() {
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    for pure in ["errors", "rsql", "query"] {
+        let Ok(text) = std::fs::read_to_string(crates.join(pure).join("Cargo.toml")) else {
+            continue;
+        };
+        let manifest: toml::Table = text.parse().unwrap();
+        let deps = manifest
+            .get("dependencies")
+            .and_then(|d| d.as_table())
+            .cloned()
+            .unwrap_or_default();
+        for banned in ["tokio", "sqlx", "axum", "reqwest", "hyper", "async-graphql"] {
+            assert!(
+                !deps.contains_key(banned),
+                "{pure} must stay pure but depends on {banned}"
+            );
+        }
+    }
+}
