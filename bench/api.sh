@@ -20,7 +20,7 @@ echo "== GET /api/v1/health (store ping per request)"
 wrk -t2 -c32 -d"${DURATION}s" --latency "$BASE/api/v1/health" | grep -E 'Requests/sec|50%|99%'
 echo "== GET /api/v1/auth/me (JWT verify + cached session)"
 wrk -t2 -c32 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/auth/me" | grep -E 'Requests/sec|50%|99%'
-echo "== GET /api/v1/users (auth + permission + two store queries)"
+echo "== GET /api/v1/users (auth + permission + count, page and roles queries)"
 wrk -t2 -c32 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/users" | grep -E 'Requests/sec|50%|99%'
 echo "== POST /api/v1/auth/login, 4 connections (Argon2id m=19MiB t=2 by design)"
 cat > "$DIR/login.lua" <<'LUA'

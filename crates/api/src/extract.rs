@@ -41,27 +41,25 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
             "expected a body with Content-Type: application/json",
         ),
         JsonRejection::JsonDataError(e) => {
-            let detail = std::error::Error::source(&e)
-                .map(ToString::to_string)
-                .unwrap_or_else(|| e.body_text());
-            ApiError::new(
-                ErrorCode::MALFORMED_JSON,
-                format!("the JSON body does not fit: {detail}"),
-            )
-            .with_errors(vec![FieldError::new("body", "invalid", detail)])
+            malformed("the JSON body does not fit", "invalid", &e, e.body_text())
         }
         JsonRejection::JsonSyntaxError(e) => {
-            let detail = std::error::Error::source(&e)
-                .map(ToString::to_string)
-                .unwrap_or_else(|| e.body_text());
-            ApiError::new(
-                ErrorCode::MALFORMED_JSON,
-                format!("the body is not valid JSON: {detail}"),
-            )
-            .with_errors(vec![FieldError::new("body", "syntax", detail)])
+            malformed("the body is not valid JSON", "syntax", &e, e.body_text())
         }
         other => ApiError::new(ErrorCode::MALFORMED_JSON, other.body_text()),
     }
+}
+
+/// A MALFORMED_JSON error naming the underlying serde error (with its path, line and column).
+fn malformed(
+    what: &str,
+    reason: &'static str,
+    e: &dyn std::error::Error,
+    fallback: String,
+) -> ApiError {
+    let detail = e.source().map(ToString::to_string).unwrap_or(fallback);
+    ApiError::new(ErrorCode::MALFORMED_JSON, format!("{what}: {detail}"))
+        .with_errors(vec![FieldError::new("body", reason, detail)])
 }
 
 /// Query-string parameters.

@@ -37,10 +37,12 @@ pub struct UserPatch {
     pub role_ids: Option<Vec<String>>,
 }
 
-/// One page of users and the number of users matching the filter.
+/// One page of users, their role names, and the number of users matching the filter.
 #[derive(Debug, Clone)]
 pub struct UserList {
     pub items: Vec<User>,
+    /// Role names by user id, for the users on this page.
+    pub roles: std::collections::HashMap<String, Vec<String>>,
     pub total: i64,
 }
 
@@ -139,6 +141,13 @@ impl Store {
             user_filter!(),
             " ORDER BY created_at, id LIMIT $2 OFFSET $3"
         );
+        // The roles of the whole page in one query, not one per user.
+        let roles_sql = concat!(
+            "SELECT ur.user_id, r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id ",
+            "WHERE ur.user_id IN (SELECT id FROM users WHERE ",
+            user_filter!(),
+            " ORDER BY created_at, id LIMIT $2 OFFSET $3) ORDER BY r.name"
+        );
         with_pool!(self, p => {
             let total = sqlx::query_scalar::<_, i64>(count_sql).bind(&pattern).fetch_one(p).await?;
             let items = sqlx::query_as::<_, User>(page_sql)
@@ -147,7 +156,17 @@ impl Store {
                 .bind(offset)
                 .fetch_all(p)
                 .await?;
-            Ok(UserList { items, total })
+            let pairs = sqlx::query_as::<_, (String, String)>(roles_sql)
+                .bind(&pattern)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(p)
+                .await?;
+            let mut roles = std::collections::HashMap::<String, Vec<String>>::new();
+            for (user_id, name) in pairs {
+                roles.entry(user_id).or_default().push(name);
+            }
+            Ok(UserList { items, roles, total })
         })
     }
 

@@ -43,7 +43,11 @@ async fn view(state: &AppState, user: store::User) -> ApiResult<UserView> {
         .into_iter()
         .map(|r| r.name)
         .collect();
-    Result::Ok(UserView {
+    Result::Ok(view_with(user, roles))
+}
+
+fn view_with(user: store::User, roles: Vec<String>) -> UserView {
+    UserView {
         id: user.id,
         username: user.username,
         email: user.email,
@@ -52,7 +56,7 @@ async fn view(state: &AppState, user: store::User) -> ApiResult<UserView> {
         disabled: user.disabled,
         created_at: user.created_at,
         updated_at: user.updated_at,
-    })
+    }
 }
 
 /// Lists users, optionally filtered by a keyword in the username or email.
@@ -69,11 +73,15 @@ async fn list_users(
         .as_deref()
         .map(str::trim)
         .filter(|k| !k.is_empty());
-    let list = state.store.list_users(keyword, offset, size).await?;
-    let mut items = Vec::with_capacity(list.items.len());
-    for user in list.items {
-        items.push(view(&state, user).await?);
-    }
+    let mut list = state.store.list_users(keyword, offset, size).await?;
+    let items = list
+        .items
+        .into_iter()
+        .map(|user| {
+            let roles = list.roles.remove(&user.id).unwrap_or_default();
+            view_with(user, roles)
+        })
+        .collect();
     Result::Ok(ok(Page::new(items, list.total, page, size)))
 }
 

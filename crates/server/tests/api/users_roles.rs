@@ -60,6 +60,7 @@ async fn users_are_created_listed_and_updated(store: TestStore) {
         .await
         .expect(200, 0);
     assert_eq!(found.data()["total"], 1);
+    assert_eq!(found.data()["items"][0]["roles"], json!(["analyst"]));
     let underscore = s
         .get("/api/v1/users?keyword=_", Some(&admin))
         .await
