@@ -96,6 +96,16 @@ impl Store {
                 .busy_timeout(Duration::from_secs(5));
             // An in-memory database exists per connection, so pin a single one.
             let max = if url.contains(":memory:") { 1 } else { 8 };
+            // Switching a new file to WAL needs an exclusive lock; done by one
+            // connection first, so pooled connections opening together find it
+            // already in WAL mode instead of failing with "database is locked".
+            if max > 1 {
+                use sqlx::Connection;
+                sqlx::SqliteConnection::connect_with(&options)
+                    .await?
+                    .close()
+                    .await?;
+            }
             Pool::Sqlite(
                 SqlitePoolOptions::new()
                     .max_connections(max)
@@ -133,6 +143,16 @@ impl Store {
         match self.pool {
             Pool::Sqlite(_) => Backend::Sqlite,
             Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// How to open a transaction that reads and then writes. On SQLite a plain
+    /// `BEGIN` would fail with SQLITE_BUSY when upgrading to a writer while
+    /// another writer is active; `BEGIN IMMEDIATE` queues for the lock instead.
+    pub(crate) fn begin_read_write(&self) -> &'static str {
+        match self.backend() {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
         }
     }
 

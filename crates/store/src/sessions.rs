@@ -113,8 +113,9 @@ impl Store {
         let lookup = "SELECT t.session_id, t.expires_at, t.used_at, s.user_id, s.remember_me, \
                       s.expires_at AS session_expires_at, s.revoked_at \
                       FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = $1";
+        let begin = self.begin_read_write();
         let outcome = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_with(begin).await?;
             let Some(row) = sqlx::query_as::<_, RefreshRow>(lookup).bind(hash).fetch_optional(&mut *tx).await? else {
                 return Ok(RefreshOutcome::Unknown);
             };
@@ -171,8 +172,9 @@ impl Store {
     /// Revokes every live session of a user and returns their ids.
     pub async fn revoke_user_sessions(&self, user_id: &str, reason: &str) -> Result<Vec<String>> {
         let now = crate::now();
+        let begin = self.begin_read_write();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_with(begin).await?;
             let ids = sqlx::query_scalar::<_, String>("SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL")
                 .bind(user_id)
                 .fetch_all(&mut *tx)
