@@ -152,3 +152,154 @@ macro_rules! store_tests {
         }
     };
 }
+
+/// The MariaDB/MySQL server tests use: `QUARRY_TEST_MYSQL_URL`, default the local root account.
+pub fn mysql_admin_url() -> String {
+    std::env::var("QUARRY_TEST_MYSQL_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned())
+}
+
+/// Which server a scratch database lives on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerKind {
+    Mysql,
+    Postgres,
+}
+
+/// A fresh, empty database on the local MariaDB or PostgreSQL server, dropped on drop.
+pub struct ScratchDb {
+    pub kind: ServerKind,
+    pub host: String,
+    pub port: u16,
+    pub username: String,
+    /// The database name.
+    pub database: String,
+    /// A URL for the scratch database itself.
+    pub url: String,
+    admin: String,
+}
+
+fn split_url(url: &str) -> (String, u16, String) {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let (userinfo, hostpart) = rest.rsplit_once('@').unwrap_or(("", rest));
+    let user = userinfo.split(':').next().unwrap_or("").to_owned();
+    let hostport = hostpart.split('/').next().unwrap_or("");
+    let (host, port) = hostport
+        .rsplit_once(':')
+        .map(|(h, p)| (h, p.parse().unwrap_or(0)))
+        .unwrap_or((hostport, 0));
+    (host.to_owned(), port, user)
+}
+
+impl ScratchDb {
+    /// Makes a fresh database, or `None` when the server is missing outside CI.
+    pub async fn new(kind: ServerKind) -> Option<ScratchDb> {
+        let admin = match kind {
+            ServerKind::Mysql => mysql_admin_url(),
+            ServerKind::Postgres => postgres_admin_url(),
+        };
+        let name = format!(
+            "quarry_t_{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..20]
+        );
+        // The name is generated above from hex digits only, never from input.
+        let create = sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"));
+        let made = tokio::time::timeout(Duration::from_secs(5), async {
+            match kind {
+                ServerKind::Mysql => {
+                    let mut c = sqlx::mysql::MySqlConnection::connect(&admin).await?;
+                    sqlx::raw_sql(create).execute(&mut c).await?;
+                    c.close().await
+                }
+                ServerKind::Postgres => {
+                    let mut c = PgConnection::connect(&admin).await?;
+                    sqlx::raw_sql(create).execute(&mut c).await?;
+                    c.close().await
+                }
+            }
+        })
+        .await;
+        let service = match kind {
+            ServerKind::Mysql => "MariaDB",
+            ServerKind::Postgres => "PostgreSQL",
+        };
+        match made {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return service_missing(service, &e.to_string()),
+            Err(_) => return service_missing(service, "connect timed out"),
+        }
+        let (host, port, username) = split_url(&admin);
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+        Some(ScratchDb {
+            kind,
+            host,
+            port,
+            username,
+            url: format!("{base}/{name}"),
+            database: name,
+            admin,
+        })
+    }
+
+    /// Runs a script of statements (separated by `;`) in the scratch database.
+    pub async fn run(&self, script: &str) {
+        let sql = sqlx::AssertSqlSafe(script.to_owned());
+        match self.kind {
+            ServerKind::Mysql => {
+                let mut c = sqlx::mysql::MySqlConnection::connect(&self.url)
+                    .await
+                    .expect("connect scratch db");
+                sqlx::raw_sql(sql)
+                    .execute(&mut c)
+                    .await
+                    .expect("run script");
+            }
+            ServerKind::Postgres => {
+                let mut c = PgConnection::connect(&self.url)
+                    .await
+                    .expect("connect scratch db");
+                sqlx::raw_sql(sql)
+                    .execute(&mut c)
+                    .await
+                    .expect("run script");
+            }
+        }
+    }
+}
+
+impl Drop for ScratchDb {
+    fn drop(&mut self) {
+        let (kind, admin, name) = (self.kind, self.admin.clone(), self.database.clone());
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                match kind {
+                    ServerKind::Mysql => {
+                        let mut c = sqlx::mysql::MySqlConnection::connect(&admin).await.ok()?;
+                        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name}"
+                        )))
+                        .execute(&mut c)
+                        .await
+                        .ok()
+                        .map(|_| ())
+                    }
+                    ServerKind::Postgres => {
+                        let mut c = PgConnection::connect(&admin).await.ok()?;
+                        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .execute(&mut c)
+                        .await
+                        .ok()
+                        .map(|_| ())
+                    }
+                }
+            })
+        })
+        .join();
+    }
+}
