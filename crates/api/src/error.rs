@@ -127,3 +127,34 @@ impl From<store::Error> for ApiError {
         }
     }
 }
+
+impl From<registry::Error> for ApiError {
+    fn from(e: registry::Error) -> ApiError {
+        use registry::Error as E;
+        match e {
+            E::Validation(errors) => ApiError::validation(errors),
+            E::NotFound => ApiError::not_found("datasource"),
+            E::Unreachable(report) => ApiError {
+                data: serde_json::to_value(&report).ok(),
+                ..ApiError::new(
+                    ErrorCode::DATASOURCE_UNREACHABLE,
+                    format!(
+                        "cannot connect ({:?}): {}; nothing was saved",
+                        report.stage.unwrap_or(datasource::Stage::Server),
+                        report.message
+                    ),
+                )
+            },
+            E::Unavailable(err) => ApiError {
+                data: serde_json::to_value(&err).ok(),
+                retry_after: Some(5),
+                ..ApiError::new(
+                    ErrorCode::DATASOURCE_UNAVAILABLE,
+                    format!("the datasource is unavailable: {}", err.message),
+                )
+            },
+            E::Store(e) => e.into(),
+            E::Secret(e) => ApiError::internal(&e),
+        }
+    }
+}

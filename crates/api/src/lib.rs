@@ -54,6 +54,7 @@ impl Default for ApiSettings {
 #[derive(Clone)]
 pub struct AppState {
     pub auth: AuthService,
+    pub registry: registry::Registry,
     pub store: Store,
     pub settings: Arc<ApiSettings>,
     pub limiter: RateLimiter,
@@ -61,11 +62,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(auth: AuthService, settings: ApiSettings) -> AppState {
+    pub fn new(auth: AuthService, registry: registry::Registry, settings: ApiSettings) -> AppState {
         let limiter = RateLimiter::new(settings.rate_limit_rps, settings.rate_limit_burst);
         AppState {
             store: auth.store().clone(),
             auth,
+            registry,
             settings: Arc::new(settings),
             limiter,
             started: Instant::now(),

@@ -168,12 +168,14 @@ mod tests {
     async fn state() -> AppState {
         let store = store::Store::connect("sqlite::memory:").await.unwrap();
         store.migrate().await.unwrap();
+        let registry =
+            registry::Registry::new(store.clone(), &[2u8; 32], registry::SqlitePolicy::default());
         let auth = auth::AuthService::new(
             store,
             auth::TokenKeys::new(&[1u8; 32]),
             auth::AuthConfig::default(),
         );
-        AppState::new(auth, crate::ApiSettings::default())
+        AppState::new(auth, registry, crate::ApiSettings::default())
     }
 
     #[tokio::test]

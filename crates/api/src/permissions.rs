@@ -24,6 +24,9 @@ permissions! {
     UsersWrite = "users:write";
     RolesRead = "roles:read";
     RolesWrite = "roles:write";
+    DatasourceRead = "datasource:read";
+    DatasourceWrite = "datasource:write";
+    DatasourceTest = "datasource:test";
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub const KNOWN_PERMISSIONS: &[(&str, &str)] = &[
         "datasource:write",
         "Create, change and delete datasources; write through the gateway",
     ),
+    ("datasource:test", "Test datasource connections"),
     ("query:execute", "Validate and run queries"),
     (
         "metrics:read",
@@ -168,6 +169,21 @@ impl PermissionSet {
             .any(|g| g.covers(resource, action, scope))
     }
 
+    /// Whether some grant covers `required` on at least one object (a scoped grant counts).
+    pub fn allows_somewhere(&self, required: &str) -> bool {
+        let Some((resource, action)) = required.split_once(':') else {
+            return false;
+        };
+        self.grants
+            .iter()
+            .any(|g| g.covers(resource, action, g.scope.as_deref()))
+    }
+
+    /// Whether the set holds `*`.
+    pub fn is_superuser(&self) -> bool {
+        self.grants.iter().any(|g| g.resource == "*")
+    }
+
     /// The grants as strings, in a stable order.
     pub fn to_strings(&self) -> Vec<String> {
         self.grants.iter().map(ToString::to_string).collect()
@@ -226,6 +242,14 @@ mod tests {
         for good in ["*", "users:*", "users:read", "datasource:read:ds_main"] {
             assert_eq!(Permission::parse(good).unwrap().to_string(), good);
         }
+    }
+
+    #[test]
+    fn scoped_grants_count_somewhere() {
+        let s = set(&["datasource:read:demo"]);
+        assert!(s.allows_somewhere("datasource:read"));
+        assert!(!s.allows_somewhere("datasource:write"));
+        assert!(!s.is_superuser() && set(&["*"]).is_superuser());
     }
 
     #[test]

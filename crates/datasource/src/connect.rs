@@ -206,7 +206,16 @@ impl Pool {
         let mut delay = Duration::from_millis(200);
         let mut attempt = 0;
         loop {
-            match Pool::connect_once(spec).await {
+            // A quick look at the address first: a refused or unresolvable host fails in
+            // milliseconds instead of after the pool's whole acquire timeout.
+            let attempt_result = match spec.kind {
+                Kind::Sqlite => Pool::connect_once(spec).await,
+                _ => match reach(spec).await {
+                    Ok(()) => Pool::connect_once(spec).await,
+                    Err(e) => Err(e),
+                },
+            };
+            match attempt_result {
                 Ok(pool) => return Ok(pool),
                 Err(e)
                     if attempt < spec.max_retries

@@ -6,6 +6,7 @@
 
 mod connect;
 pub mod decode;
+pub mod demo;
 mod introspect;
 mod probe;
 

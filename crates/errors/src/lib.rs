@@ -95,6 +95,10 @@ catalogue! {
     CONFLICT = 4000, 409, None;
     /// The operation is not allowed on this resource (a built-in role, your own account).
     OPERATION_NOT_ALLOWED = 4001, 409, None;
+    /// The datasource settings were not saved because the database cannot be reached; `data` has the connection test.
+    DATASOURCE_UNREACHABLE = 6001, 422, None;
+    /// The datasource's database is down or refuses Quarry right now; other datasources are unaffected.
+    DATASOURCE_UNAVAILABLE = 6002, 503, None;
     /// Too many requests from this user or client; retry after `Retry-After` seconds.
     RATE_LIMITED = 4290, 429, None;
     /// An unexpected server error. The message carries only the request id; details are in the server log.

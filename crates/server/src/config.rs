@@ -77,6 +77,9 @@ pub struct ServeArgs {
     /// Log format [default: text].
     #[arg(long, env = "QUARRY_LOG_FORMAT")]
     pub log_format: Option<LogFormat>,
+    /// Create and register the `demo` SQLite datasource on first start [default: true].
+    #[arg(long, env = "QUARRY_DEMO")]
+    pub demo: Option<bool>,
     /// Log filter in `tracing` syntax [default: info].
     #[arg(long, env = "QUARRY_LOG")]
     pub log: Option<String>,
@@ -96,6 +99,7 @@ pub struct Settings {
     pub session_ttl: Duration,
     pub log_format: LogFormat,
     pub log: String,
+    pub demo: bool,
 }
 
 impl ServeArgs {
@@ -114,6 +118,7 @@ impl ServeArgs {
             session_ttl: self.session_ttl.or(other.session_ttl),
             log_format: self.log_format.or(other.log_format),
             log: self.log.or(other.log),
+            demo: self.demo.or(other.demo),
         }
     }
 
@@ -158,6 +163,7 @@ impl ServeArgs {
             session_ttl: Duration::from_secs(args.session_ttl.unwrap_or(86_400).max(access)),
             log_format: args.log_format.unwrap_or(LogFormat::Text),
             log: args.log.unwrap_or_else(|| "info".to_owned()),
+            demo: args.demo.unwrap_or(true),
         })
     }
 }

@@ -78,8 +78,29 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         );
     }
 
+    let policy = registry::SqlitePolicy {
+        protected: store_files(&settings),
+        allow: std::env::var("QUARRY_SQLITE_ALLOW").ok().map(|dirs| {
+            dirs.split(',')
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(std::path::PathBuf::from)
+                .collect()
+        }),
+        builtin: vec![settings.data_dir.join("demo.db")],
+    };
+    let registry = registry::Registry::new(store.clone(), &secrets.data_key, policy);
+    if settings.demo {
+        match registry.ensure_demo(&settings.data_dir).await {
+            Ok(Some(ds)) => tracing::info!(id = ds.id(), "registered the demo datasource"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not create the demo datasource"),
+        }
+    }
+
     let state = api::AppState::new(
         auth,
+        registry.clone(),
         api::ApiSettings {
             rate_limit_rps: settings.rate_limit_rps,
             rate_limit_burst: settings.rate_limit_burst,
@@ -106,9 +127,26 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     .await
     .context("server error")?;
     maintenance.abort();
+    registry.close_all().await;
     store.close().await;
     tracing::info!("Quarry stopped");
     Ok(())
+}
+
+/// Files no datasource may open: the SQLite store (when it is one) and the secrets directory.
+fn store_files(settings: &Settings) -> Vec<std::path::PathBuf> {
+    let mut files = vec![settings.data_dir.join("secrets")];
+    if let Some(rest) = settings.database_url.strip_prefix("sqlite:") {
+        let path = rest
+            .trim_start_matches("//")
+            .split('?')
+            .next()
+            .unwrap_or("");
+        if !path.is_empty() && !path.contains(":memory:") {
+            files.push(std::path::PathBuf::from(path));
+        }
+    }
+    files
 }
 
 /// Periodic housekeeping: bound the rate limiter's memory and purge long-expired sessions.

@@ -5,6 +5,7 @@
 //! each dialect has its own migrations folder. Queries are plain runtime
 //! queries with `FromRow` rows, written next to their use.
 
+mod datasources;
 mod ids;
 mod roles;
 mod sessions;
@@ -16,6 +17,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use datasources::DatasourceRow;
 pub use ids::new_id;
 pub use roles::{NewRole, Role, RolePatch};
 pub use sessions::{NewSession, RefreshOutcome, SessionPrincipal};
@@ -207,7 +209,7 @@ pub(crate) fn like_pattern(keyword: &str) -> String {
 
 /// The current time at the precision both backends store (microseconds), so a row
 /// returned on creation equals the same row read back later.
-pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+pub fn now_micros() -> chrono::DateTime<chrono::Utc> {
     use chrono::SubsecRound;
     chrono::Utc::now().trunc_subsecs(6)
 }

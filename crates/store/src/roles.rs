@@ -73,7 +73,7 @@ fn permissions_json(permissions: &[String]) -> String {
 
 impl Store {
     pub async fn create_role(&self, new: NewRole) -> Result<Role> {
-        let now = crate::now();
+        let now = crate::now_micros();
         let role = Role {
             id: new_id("role"),
             name: new.name,
@@ -147,7 +147,7 @@ impl Store {
         if let Some(permissions) = patch.permissions {
             role.permissions = permissions;
         }
-        role.updated_at = crate::now();
+        role.updated_at = crate::now_micros();
         with_pool!(self, p => sqlx::query(
             "UPDATE roles SET name = $2, description = $3, permissions = $4, updated_at = $5 WHERE id = $1",
         )

@@ -66,7 +66,7 @@ struct RefreshRow {
 
 impl Store {
     pub async fn create_session(&self, new: NewSession) -> Result<()> {
-        let now = crate::now();
+        let now = crate::now_micros();
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query(
@@ -109,7 +109,7 @@ impl Store {
         next_hash: &str,
         next_expires_at: DateTime<Utc>,
     ) -> Result<RefreshOutcome> {
-        let now = crate::now();
+        let now = crate::now_micros();
         let lookup = "SELECT t.session_id, t.expires_at, t.used_at, s.user_id, s.remember_me, \
                       s.expires_at AS session_expires_at, s.revoked_at \
                       FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = $1";
@@ -161,7 +161,7 @@ impl Store {
             "UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL",
         )
         .bind(session_id)
-        .bind(crate::now())
+        .bind(crate::now_micros())
         .bind(reason)
         .execute(p)
         .await?
@@ -171,7 +171,7 @@ impl Store {
 
     /// Revokes every live session of a user and returns their ids.
     pub async fn revoke_user_sessions(&self, user_id: &str, reason: &str) -> Result<Vec<String>> {
-        let now = crate::now();
+        let now = crate::now_micros();
         let begin = self.begin_read_write();
         with_pool!(self, p => {
             let mut tx = p.begin_with(begin).await?;

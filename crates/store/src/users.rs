@@ -62,7 +62,7 @@ macro_rules! user_filter {
 impl Store {
     /// Creates a user with its roles in one transaction.
     pub async fn create_user(&self, new: NewUser) -> Result<User> {
-        let now = crate::now();
+        let now = crate::now_micros();
         let user = User {
             id: new_id("user"),
             username: new.username,
@@ -187,7 +187,7 @@ impl Store {
         if let Some(disabled) = patch.disabled {
             user.disabled = disabled;
         }
-        user.updated_at = crate::now();
+        user.updated_at = crate::now_micros();
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query(

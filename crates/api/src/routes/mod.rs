@@ -1,6 +1,7 @@
 //! The `/api/v1` routes, one module per resource, merged here with the OpenAPI document.
 
 mod auth;
+mod datasources;
 mod health;
 mod roles;
 mod users;
@@ -45,6 +46,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(users::router())
         .merge(roles::router())
+        .merge(datasources::router())
 }
 
 /// The OpenAPI document generated from the handlers' annotations.

@@ -3,6 +3,7 @@
 mod auth_flow;
 mod bad_input;
 mod cli;
+mod datasources;
 mod harness;
 mod permissions;
 mod transport;
