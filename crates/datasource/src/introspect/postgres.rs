@@ -11,31 +11,32 @@ type ColumnRow = (
     String,
     String,
     String,
-    String,
     Option<i64>,
     Option<i64>,
     Option<i64>,
-    String,
+    bool,
     Option<String>,
-    String,
+    bool,
     Option<String>,
     String,
 );
 
-/// PostgreSQL's verbose type names, shortened to what users know them as.
-fn base_type(data_type: &str, udt_name: &str) -> String {
-    match data_type {
-        "character varying" => "varchar".into(),
-        "character" => "char".into(),
-        "timestamp without time zone" => "timestamp".into(),
-        "timestamp with time zone" => "timestamptz".into(),
-        "time without time zone" => "time".into(),
-        "time with time zone" => "timetz".into(),
-        "double precision" => "double".into(),
-        "USER-DEFINED" => udt_name.into(),
-        "ARRAY" => format!("{}[]", udt_name.trim_start_matches('_')),
-        other => other.into(),
+/// The catalog's internal type names, as users know them (`int4` is `integer`).
+fn base_type(typname: &str) -> String {
+    if let Some(element) = typname.strip_prefix('_') {
+        return format!("{}[]", base_type(element));
     }
+    match typname {
+        "int2" => "smallint",
+        "int4" => "integer",
+        "int8" => "bigint",
+        "float4" => "real",
+        "float8" => "double",
+        "bool" => "boolean",
+        "bpchar" => "char",
+        other => other,
+    }
+    .to_owned()
 }
 
 pub(super) async fn introspect(pool: &PgPool) -> Result<Schema, sqlx::Error> {
@@ -50,16 +51,21 @@ pub(super) async fn introspect(pool: &PgPool) -> Result<Schema, sqlx::Error> {
     )
     .fetch_all(pool)
     .await?;
+    // pg_attribute rather than information_schema.columns: the same facts, several times faster.
     let columns: Vec<ColumnRow> = sqlx::query_as(
-        "SELECT col.table_name::text, col.column_name::text, col.data_type::text, col.udt_name::text, \
-         col.character_maximum_length::bigint, col.numeric_precision::bigint, col.numeric_scale::bigint, \
-         col.is_nullable::text, col.column_default::text, col.is_identity::text, \
-         col_description(c.oid, a.attnum::int), format_type(a.atttypid, a.atttypmod) \
-         FROM information_schema.columns col \
-         JOIN pg_namespace n ON n.nspname = col.table_schema \
-         JOIN pg_class c ON c.relname = col.table_name AND c.relnamespace = n.oid \
-         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = col.column_name \
-         WHERE col.table_schema = current_schema() ORDER BY col.table_name, col.ordinal_position",
+        "SELECT c.relname::text, a.attname::text, t.typname::text, \
+         CASE WHEN a.atttypid IN (1042, 1043) AND a.atttypmod > 0 THEN a.atttypmod - 4 END::bigint, \
+         CASE WHEN a.atttypid = 1700 AND a.atttypmod > 0 THEN ((a.atttypmod - 4) >> 16) & 65535 END::bigint, \
+         CASE WHEN a.atttypid = 1700 AND a.atttypmod > 0 THEN (a.atttypmod - 4) & 65535 END::bigint, \
+         NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '', \
+         col_description(c.oid, a.attnum), format_type(a.atttypid, a.atttypmod) \
+         FROM pg_attribute a \
+         JOIN pg_class c ON c.oid = a.attrelid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         JOIN pg_type t ON t.oid = a.atttypid \
+         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped \
+         ORDER BY c.relname, a.attnum",
     )
     .fetch_all(pool)
     .await?;
@@ -103,8 +109,7 @@ pub(super) async fn introspect(pool: &PgPool) -> Result<Schema, sqlx::Error> {
     for (
         table,
         name,
-        data_type,
-        udt,
+        typname,
         length,
         precision,
         scale,
@@ -115,18 +120,18 @@ pub(super) async fn introspect(pool: &PgPool) -> Result<Schema, sqlx::Error> {
         full,
     ) in columns
     {
-        let serial = identity == "YES"
+        let serial = identity
             || default
                 .as_deref()
                 .is_some_and(|d| d.starts_with("nextval("));
         cols_by_table.entry(table).or_default().push(Column {
             name,
-            data_type: base_type(&data_type, &udt),
+            data_type: base_type(&typname),
             full_type: full,
             length,
             precision,
             scale,
-            nullable: nullable == "YES",
+            nullable,
             key: None,
             extra: serial.then(|| "auto_increment".to_owned()),
             default,

@@ -2,7 +2,9 @@
 
 use sqlx::SqlitePool;
 
-use super::{Column, ForeignKey, Index, Schema, Table, derive_keys};
+use std::collections::HashMap;
+
+use super::{Column, ForeignKey, Index, Schema, Table, derive_keys, group_ordered};
 
 /// Splits a declared type such as `DECIMAL(10, 2)` into its base name and numbers.
 fn parse_declared(declared: &str) -> (String, Option<i64>, Option<i64>) {
@@ -36,24 +38,99 @@ fn is_text(base: &str) -> bool {
     .contains(&base)
 }
 
+/// Only databases up to this size get per-table byte counts: `dbstat` reads every page.
+const DBSTAT_LIMIT: i64 = 256 * 1024 * 1024;
+
+type ColumnRow = (String, String, String, bool, Option<String>, i64);
+
 pub(super) async fn introspect(pool: &SqlitePool) -> Result<Schema, sqlx::Error> {
+    // One query per kind of fact for the whole file, joining sqlite_master with the
+    // table-valued pragma functions, instead of several queries per table.
     let names: Vec<(String, String)> = sqlx::query_as(
         "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
     )
     .fetch_all(pool)
     .await?;
+    let column_rows: Vec<ColumnRow> = sqlx::query_as(
+        "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk FROM sqlite_master m \
+         JOIN pragma_table_info(m.name) p WHERE m.type IN ('table', 'view') ORDER BY m.name, p.cid",
+    )
+    .fetch_all(pool)
+    .await?;
+    let index_rows: Vec<(String, String, (bool, String, String))> =
+        sqlx::query_as::<_, (String, String, bool, String, String)>(
+            "SELECT m.name, il.name, il.\"unique\", il.origin, ii.name FROM sqlite_master m \
+             JOIN pragma_index_list(m.name) il JOIN pragma_index_info(il.name) ii \
+             WHERE m.type = 'table' ORDER BY m.name, il.name, ii.seqno",
+        )
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|(t, i, u, o, c)| (t, i, (u, o, c)))
+        .collect();
+    let fk_rows: Vec<(String, String, (String, String, Option<String>))> =
+        sqlx::query_as::<_, (String, i64, String, String, Option<String>)>(
+            "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\" FROM sqlite_master m \
+             JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq",
+        )
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|(t, id, target, from, to)| (t.clone(), format!("fk_{t}_{id}"), (target, from, to)))
+        .collect();
     let has_stats: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1')",
     )
     .fetch_one(pool)
     .await?;
-    let mut tables = Vec::with_capacity(names.len());
-    for (name, kind) in names {
-        let info: Vec<(String, String, bool, Option<String>, i64)> =
-            sqlx::query_as("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1) ORDER BY cid")
-                .bind(&name)
+    let mut rows_by_table: HashMap<String, i64> = HashMap::new();
+    if has_stats {
+        let stats: Vec<(String, Option<String>)> =
+            sqlx::query_as("SELECT tbl, stat FROM sqlite_stat1 ORDER BY tbl, idx IS NOT NULL")
                 .fetch_all(pool)
                 .await?;
+        for (table, stat) in stats {
+            if let Some(n) =
+                stat.and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+            {
+                rows_by_table.entry(table).or_insert(n);
+            }
+        }
+    }
+    let size: i64 = sqlx::query_scalar(
+        "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap_or(i64::MAX);
+    let mut bytes_by_table: HashMap<String, i64> = HashMap::new();
+    if size <= DBSTAT_LIMIT {
+        // `dbstat` exists only when SQLite was built with it; without it there are no byte counts.
+        if let Ok(sizes) =
+            sqlx::query_as::<_, (String, i64)>("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name")
+                .fetch_all(pool)
+                .await
+        {
+            bytes_by_table.extend(sizes);
+        }
+    }
+
+    let mut columns_by_table = group_ordered(
+        column_rows
+            .into_iter()
+            .map(|(t, c, ty, nn, d, pk)| (t, String::new(), (c, ty, nn, d, pk)))
+            .collect(),
+    );
+    let mut indexes_by_table = group_ordered(index_rows);
+    let mut fks_by_table = group_ordered(fk_rows);
+
+    let mut tables = Vec::with_capacity(names.len());
+    for (name, kind) in names {
+        let info: Vec<(String, String, bool, Option<String>, i64)> = columns_by_table
+            .remove(&name)
+            .and_then(|mut groups| groups.pop())
+            .map(|(_, cols)| cols)
+            .unwrap_or_default();
         let pk_count = info.iter().filter(|c| c.4 > 0).count();
         let mut pk: Vec<(i64, String)> = Vec::new();
         let columns: Vec<Column> = info
@@ -93,74 +170,40 @@ pub(super) async fn introspect(pool: &SqlitePool) -> Result<Schema, sqlx::Error>
                 primary: true,
             });
         }
-        let list: Vec<(String, bool, String)> = sqlx::query_as(
-            "SELECT name, \"unique\", origin FROM pragma_index_list(?1) ORDER BY name",
-        )
-        .bind(&name)
-        .fetch_all(pool)
-        .await?;
-        for (index, unique, origin) in list {
-            if origin == "pk" {
+        for (index, cols) in indexes_by_table.remove(&name).unwrap_or_default() {
+            // The primary key's own automatic index is already listed as PRIMARY.
+            if cols.first().is_some_and(|c| c.1 == "pk") {
                 continue;
             }
-            let cols: Vec<String> =
-                sqlx::query_scalar("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")
-                    .bind(&index)
-                    .fetch_all(pool)
-                    .await?;
+            let unique = cols.first().is_some_and(|c| c.0);
             indexes.push(Index {
                 name: index,
-                columns: cols,
+                columns: cols.into_iter().map(|c| c.2).collect(),
                 unique,
                 primary: false,
             });
         }
-        let fk_rows: Vec<(i64, String, String, Option<String>)> =
-            sqlx::query_as("SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) ORDER BY id, seq")
-                .bind(&name)
-                .fetch_all(pool)
-                .await?;
-        let mut foreign_keys: Vec<ForeignKey> = Vec::new();
-        let mut last_id = None;
-        for (id, target, from, to) in fk_rows {
-            if last_id != Some(id) {
-                foreign_keys.push(ForeignKey {
-                    name: format!("fk_{name}_{id}"),
-                    columns: Vec::new(),
-                    referenced_table: target,
-                    referenced_columns: Vec::new(),
-                });
-                last_id = Some(id);
-            }
-            let fk = foreign_keys.last_mut().expect("pushed above");
-            fk.columns.push(from);
-            fk.referenced_columns.push(to.unwrap_or_default());
-        }
-        let rows = if has_stats {
-            let stat: Option<String> = sqlx::query_scalar(
-                "SELECT stat FROM sqlite_stat1 WHERE tbl = ?1 ORDER BY idx IS NOT NULL LIMIT 1",
-            )
-            .bind(&name)
-            .fetch_optional(pool)
-            .await?;
-            stat.and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
-        } else {
-            None
-        };
-        let data_length: Option<i64> =
-            sqlx::query_scalar("SELECT SUM(pgsize) FROM dbstat WHERE name = ?1")
-                .bind(&name)
-                .fetch_one(pool)
-                .await
-                .ok()
-                .flatten();
+        let foreign_keys = fks_by_table
+            .remove(&name)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(fk, cols)| ForeignKey {
+                name: fk,
+                referenced_table: cols.first().map(|c| c.0.clone()).unwrap_or_default(),
+                columns: cols.iter().map(|c| c.1.clone()).collect(),
+                referenced_columns: cols
+                    .iter()
+                    .map(|c| c.2.clone().unwrap_or_default())
+                    .collect(),
+            })
+            .collect();
         let mut table = Table {
+            rows: rows_by_table.get(&name).copied(),
+            data_length: bytes_by_table.get(&name).copied(),
             name,
             kind,
             comment: None,
             engine: None,
-            rows,
-            data_length,
             columns,
             indexes,
             foreign_keys,
