@@ -448,3 +448,45 @@ async fn bad_configs_fail_at_the_right_stage() {
         assert_eq!(err.stage, stage, "{what}: {}", err.message);
     }
 }
+
+#[tokio::test]
+async fn demo_data_is_deterministic_and_realistic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut summaries = Vec::new();
+    for name in ["a.db", "b.db"] {
+        let path = dir.path().join(name);
+        assert!(datasource::demo::create(&path).await.unwrap());
+        assert!(
+            !datasource::demo::create(&path).await.unwrap(),
+            "an existing file is left alone"
+        );
+        let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
+            "sqlite://{}",
+            path.display()
+        ))
+        .await
+        .unwrap();
+        let summary: (i64, f64, i64, String, String, i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), SUM(amount), SUM(stock), MIN(\"createdAt\"), MAX(\"createdAt\"),
+                    (SELECT COUNT(DISTINCT status) FROM \"Order\"), (SELECT COUNT(*) FROM \"User\" WHERE age IS NULL)
+             FROM \"Order\"",
+        )
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+        summaries.push(summary);
+    }
+    assert_eq!(summaries[0], summaries[1], "the same rows every time");
+    let (orders, amount, _, first, last, statuses, no_age) = summaries[0].clone();
+    assert_eq!(orders, datasource::demo::ORDERS);
+    assert!(amount > 1_000_000.0);
+    assert!(
+        first.starts_with("2023-01") && last > first,
+        "{first} .. {last}"
+    );
+    assert_eq!(
+        statuses, 5,
+        "cancelled, refunded, pending, shipped, completed"
+    );
+    assert!(no_age > 0, "some nullable values are null");
+}

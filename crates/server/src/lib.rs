@@ -19,9 +19,13 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub fn init_logging(settings: &Settings) {
     let filter = EnvFilter::try_new(format!("{},sqlx=warn", settings.log))
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    use std::io::IsTerminal;
+    // Colour only for a person at a terminal; files and log collectors get plain text.
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi);
     let _ = match settings.log_format {
         LogFormat::Json => builder
             .json()

@@ -42,6 +42,8 @@ fn is_text(base: &str) -> bool {
 const DBSTAT_LIMIT: i64 = 256 * 1024 * 1024;
 
 type ColumnRow = (String, String, String, bool, Option<String>, i64);
+/// `(table, group name, item)`, as `group_ordered` takes them.
+type Grouped<T> = (String, String, T);
 
 pub(super) async fn introspect(pool: &SqlitePool) -> Result<Schema, sqlx::Error> {
     // One query per kind of fact for the whole file, joining sqlite_master with the
@@ -68,7 +70,7 @@ pub(super) async fn introspect(pool: &SqlitePool) -> Result<Schema, sqlx::Error>
         .into_iter()
         .map(|(t, i, u, o, c)| (t, i, (u, o, c)))
         .collect();
-    let fk_rows: Vec<(String, String, (String, String, Option<String>))> =
+    let fk_rows: Vec<Grouped<(String, String, Option<String>)>> =
         sqlx::query_as::<_, (String, i64, String, String, Option<String>)>(
             "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\" FROM sqlite_master m \
              JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq",

@@ -71,7 +71,6 @@ impl Server {
             .env("QUARRY_DATA_DIR", store.data_dir.path().join("data"))
             .env("QUARRY_DATABASE_URL", &store.url)
             .env("QUARRY_LOG", "info")
-            .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         for (k, v) in env {

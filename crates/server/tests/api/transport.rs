@@ -165,3 +165,12 @@ async fn graceful_shutdown_on_sigterm() {
     // `stop` asserts that the process exits by itself after SIGTERM.
     let _store = s.stop();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn piped_logs_carry_no_colour_codes() {
+    let s = sqlite_server(&[]).await;
+    s.get("/api/v1/health", None).await.expect(200, 0);
+    let logs = s.stderr.lock().unwrap().join("\n");
+    assert!(logs.contains("Quarry listening"));
+    assert!(!logs.contains('\u{1b}'), "ANSI escape codes in piped logs");
+}
