@@ -61,6 +61,19 @@ impl Principal {
     pub fn allows_on(&self, permission: &str, scope: &str) -> bool {
         self.permissions.allows_on(permission, Some(scope))
     }
+
+    /// The one check for using an object that may be restricted to roles (a datasource):
+    /// a grant covering `permission` on `code`, and, when `allowed_roles` is not empty,
+    /// one of those roles (holders of `*` always pass). REST and GraphQL both ask this.
+    pub fn may_use(&self, permission: &str, code: &str, allowed_roles: &[String]) -> bool {
+        let roles_ok = allowed_roles.is_empty()
+            || self.permissions.is_superuser()
+            || self
+                .roles
+                .iter()
+                .any(|r| allowed_roles.iter().any(|a| a.eq_ignore_ascii_case(r)));
+        roles_ok && self.allows_on(permission, code)
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -28,16 +28,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_tables))
 }
 
-/// Whether `principal` may use `ds` for `permission`: a grant covering the datasource's code,
-/// and (when the datasource names allowed roles) one of those roles, or `*`.
-pub(crate) fn may(principal: &auth::Principal, ds: &Datasource, permission: &str) -> bool {
-    let roles_ok = ds.allowed_roles.is_empty()
-        || principal.permissions.is_superuser()
-        || principal
-            .roles
-            .iter()
-            .any(|r| ds.allowed_roles.iter().any(|a| a.eq_ignore_ascii_case(r)));
-    roles_ok && principal.allows_on(permission, ds.code())
+/// Whether `principal` may use `ds` for `permission`.
+fn may(principal: &auth::Principal, ds: &Datasource, permission: &str) -> bool {
+    principal.may_use(permission, ds.code(), &ds.allowed_roles)
 }
 
 /// Loads a datasource the caller may read, and checks `permission` on it.
