@@ -130,6 +130,22 @@ pub(crate) fn derive_keys(table: &mut Table) {
     }
 }
 
+/// One column of a foreign key: `(column, referenced table, referenced column)`.
+pub(crate) type FkColumn = (String, String, String);
+
+/// Foreign keys from grouped `(column, referenced table, referenced column)` rows.
+pub(crate) fn foreign_keys(groups: Vec<(String, Vec<FkColumn>)>) -> Vec<ForeignKey> {
+    groups
+        .into_iter()
+        .map(|(name, cols)| ForeignKey {
+            name,
+            referenced_table: cols.first().map(|c| c.1.clone()).unwrap_or_default(),
+            columns: cols.iter().map(|c| c.0.clone()).collect(),
+            referenced_columns: cols.iter().map(|c| c.2.clone()).collect(),
+        })
+        .collect()
+}
+
 /// Groups `(table, name, column)` rows, already ordered, into per-table lists of named column lists.
 pub(crate) fn group_ordered<T>(
     rows: Vec<(String, String, T)>,

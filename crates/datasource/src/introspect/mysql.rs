@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use sqlx::MySqlPool;
 
-use super::{Column, ForeignKey, Index, Schema, Table, derive_keys, group_ordered};
+use super::{Column, Index, Schema, Table, derive_keys, foreign_keys, group_ordered};
 
 type TableRow = (
     String,
@@ -115,17 +115,7 @@ pub(super) async fn introspect(pool: &MySqlPool) -> Result<Schema, sqlx::Error> 
                     name: index,
                 })
                 .collect();
-            let foreign_keys = fks
-                .remove(&name)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(fk, cols)| ForeignKey {
-                    name: fk,
-                    referenced_table: cols.first().map(|c| c.1.clone()).unwrap_or_default(),
-                    columns: cols.iter().map(|c| c.0.clone()).collect(),
-                    referenced_columns: cols.iter().map(|c| c.2.clone()).collect(),
-                })
-                .collect();
+            let foreign_keys = foreign_keys(fks.remove(&name).unwrap_or_default());
             let mut table = Table {
                 kind: if table_type == "VIEW" {
                     "view"

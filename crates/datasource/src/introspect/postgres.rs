@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use sqlx::PgPool;
 
-use super::{Column, ForeignKey, Index, Schema, Table, derive_keys, group_ordered};
+use super::{Column, Index, Schema, Table, derive_keys, foreign_keys, group_ordered};
 
 type TableRow = (String, String, Option<String>, Option<i64>, Option<i64>);
 type ColumnRow = (
@@ -154,17 +154,7 @@ pub(super) async fn introspect(pool: &PgPool) -> Result<Schema, sqlx::Error> {
                     name: index,
                 })
                 .collect();
-            let foreign_keys = fks
-                .remove(&name)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(fk, cols)| ForeignKey {
-                    name: fk,
-                    referenced_table: cols.first().map(|c| c.1.clone()).unwrap_or_default(),
-                    columns: cols.iter().map(|c| c.0.clone()).collect(),
-                    referenced_columns: cols.iter().map(|c| c.2.clone()).collect(),
-                })
-                .collect();
+            let foreign_keys = foreign_keys(fks.remove(&name).unwrap_or_default());
             let mut table = Table {
                 kind,
                 comment,

@@ -4,7 +4,7 @@ use sqlx::SqlitePool;
 
 use std::collections::HashMap;
 
-use super::{Column, ForeignKey, Index, Schema, Table, derive_keys, group_ordered};
+use super::{Column, Index, Schema, Table, derive_keys, foreign_keys, group_ordered};
 
 /// Splits a declared type such as `DECIMAL(10, 2)` into its base name and numbers.
 fn parse_declared(declared: &str) -> (String, Option<i64>, Option<i64>) {
@@ -70,7 +70,7 @@ pub(super) async fn introspect(pool: &SqlitePool) -> Result<Schema, sqlx::Error>
         .into_iter()
         .map(|(t, i, u, o, c)| (t, i, (u, o, c)))
         .collect();
-    let fk_rows: Vec<Grouped<(String, String, Option<String>)>> =
+    let fk_rows: Vec<Grouped<(String, String, String)>> =
         sqlx::query_as::<_, (String, i64, String, String, Option<String>)>(
             "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\" FROM sqlite_master m \
              JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq",
@@ -78,7 +78,7 @@ pub(super) async fn introspect(pool: &SqlitePool) -> Result<Schema, sqlx::Error>
         .fetch_all(pool)
         .await?
         .into_iter()
-        .map(|(t, id, target, from, to)| (t.clone(), format!("fk_{t}_{id}"), (target, from, to)))
+        .map(|(t, id, target, from, to)| (t.clone(), format!("fk_{t}_{id}"), (from, target, to.unwrap_or_default())))
         .collect();
     let has_stats: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1')",
@@ -185,20 +185,7 @@ pub(super) async fn introspect(pool: &SqlitePool) -> Result<Schema, sqlx::Error>
                 primary: false,
             });
         }
-        let foreign_keys = fks_by_table
-            .remove(&name)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(fk, cols)| ForeignKey {
-                name: fk,
-                referenced_table: cols.first().map(|c| c.0.clone()).unwrap_or_default(),
-                columns: cols.iter().map(|c| c.1.clone()).collect(),
-                referenced_columns: cols
-                    .iter()
-                    .map(|c| c.2.clone().unwrap_or_default())
-                    .collect(),
-            })
-            .collect();
+        let foreign_keys = foreign_keys(fks_by_table.remove(&name).unwrap_or_default());
         let mut table = Table {
             rows: rows_by_table.get(&name).copied(),
             data_length: bytes_by_table.get(&name).copied(),
