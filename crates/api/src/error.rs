@@ -14,7 +14,7 @@ pub struct ApiError {
     /// Seconds for the `Retry-After` header (429, 503).
     pub retry_after: Option<u64>,
     /// Data that still helps the client (the health report when the store is down).
-    pub data: Option<serde_json::Value>,
+    pub data: Option<Box<serde_json::Value>>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -135,7 +135,7 @@ impl From<registry::Error> for ApiError {
             E::Validation(errors) => ApiError::validation(errors),
             E::NotFound => ApiError::not_found("datasource"),
             E::Unreachable(report) => ApiError {
-                data: serde_json::to_value(&report).ok(),
+                data: serde_json::to_value(&report).ok().map(Box::new),
                 ..ApiError::new(
                     ErrorCode::DATASOURCE_UNREACHABLE,
                     format!(
@@ -146,7 +146,7 @@ impl From<registry::Error> for ApiError {
                 )
             },
             E::Unavailable(err) => ApiError {
-                data: serde_json::to_value(&err).ok(),
+                data: serde_json::to_value(&err).ok().map(Box::new),
                 retry_after: Some(5),
                 ..ApiError::new(
                     ErrorCode::DATASOURCE_UNAVAILABLE,

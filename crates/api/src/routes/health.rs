@@ -64,7 +64,7 @@ async fn health(State(state): State<AppState>) -> Response {
         ok(report).into_response()
     } else {
         ApiError {
-            data: serde_json::to_value(&report).ok(),
+            data: serde_json::to_value(&report).ok().map(Box::new),
             retry_after: Some(5),
             ..ApiError::new(
                 ErrorCode::STORE_UNAVAILABLE,
