@@ -34,9 +34,7 @@ pub fn request_id(header: Option<&str>) -> Arc<str> {
         Some(id)
             if !id.is_empty()
                 && id.len() <= 128
-                && id
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=".contains(&b)) =>
+                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=".contains(&b)) =>
         {
             Arc::from(id)
         }

@@ -18,6 +18,12 @@ pub struct Meta {
     pub timestamp: String,
     /// The request id, also in the `X-Request-Id` header and in every log line of the request.
     pub request_id: String,
+    /// For query results: whether the answer came from the cache.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cached: Option<bool>,
+    /// For query results: the datasource's code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub datasource: Option<String>,
 }
 
 impl Meta {
@@ -30,9 +36,9 @@ impl Meta {
                 .map(|c| (c.started.elapsed().as_secs_f64() * 1e6).round() / 1e3)
                 .unwrap_or(0.0),
             timestamp: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
-            request_id: ctx
-                .map(|c| c.id.to_string())
-                .unwrap_or_else(|| context::request_id(None).to_string()),
+            request_id: ctx.map(|c| c.id.to_string()).unwrap_or_else(|| context::request_id(None).to_string()),
+            cached: None,
+            datasource: None,
         }
     }
 }
@@ -67,27 +73,26 @@ pub struct Ok<T> {
     pub status: StatusCode,
     pub message: &'static str,
     pub data: T,
+    /// `meta.cached` and `meta.datasource`, for query results.
+    pub query_meta: Option<(bool, String)>,
 }
 
 /// 200 with `data`.
 pub fn ok<T>(data: T) -> Ok<T> {
-    Ok {
-        status: StatusCode::OK,
-        message: "ok",
-        data,
-    }
+    Ok { status: StatusCode::OK, message: "ok", data, query_meta: None }
 }
 
 /// 201 with the created resource.
 pub fn created<T>(data: T) -> Ok<T> {
-    Ok {
-        status: StatusCode::CREATED,
-        message: "created",
-        data,
-    }
+    Ok { status: StatusCode::CREATED, message: "created", data, query_meta: None }
 }
 
 impl<T> Ok<T> {
+    pub fn with_query_meta(mut self, cached: bool, datasource: String) -> Ok<T> {
+        self.query_meta = Some((cached, datasource));
+        self
+    }
+
     pub fn with_message(mut self, message: &'static str) -> Ok<T> {
         self.message = message;
         self
@@ -102,7 +107,12 @@ impl<T: Serialize> IntoResponse for Ok<T> {
             message: self.message.to_owned(),
             data: Some(self.data),
             errors: None,
-            meta: Meta::now(),
+            meta: match self.query_meta {
+                Some((cached, datasource)) => {
+                    Meta { cached: Some(cached), datasource: Some(datasource), ..Meta::now() }
+                }
+                None => Meta::now(),
+            },
         };
         (self.status, axum::Json(body)).into_response()
     }
@@ -121,17 +131,7 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     pub fn new(items: Vec<T>, total: i64, page: i64, page_size: i64) -> Page<T> {
-        let total_pages = if page_size > 0 {
-            (total + page_size - 1) / page_size
-        } else {
-            0
-        };
-        Page {
-            items,
-            total,
-            page,
-            page_size,
-            total_pages,
-        }
+        let total_pages = if page_size > 0 { (total + page_size - 1) / page_size } else { 0 };
+        Page { items, total, page, page_size, total_pages }
     }
 }

@@ -21,13 +21,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
-        ApiError {
-            code,
-            message: message.into(),
-            errors: Vec::new(),
-            retry_after: None,
-            data: None,
-        }
+        ApiError { code, message: message.into(), errors: Vec::new(), retry_after: None, data: None }
     }
 
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> ApiError {
@@ -63,14 +57,10 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.code.http_status())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let meta = Meta::now();
         let message = if self.code == ErrorCode::INTERNAL {
-            format!(
-                "internal error; quote request id {} when reporting it",
-                meta.request_id
-            )
+            format!("internal error; quote request id {} when reporting it", meta.request_id)
         } else {
             self.message
         };
@@ -84,9 +74,7 @@ impl IntoResponse for ApiError {
         };
         let mut response = (status, axum::Json(body)).into_response();
         if let Some(secs) = self.retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
@@ -119,9 +107,7 @@ impl From<auth::Error> for ApiError {
 impl From<store::Error> for ApiError {
     fn from(e: store::Error) -> ApiError {
         match e {
-            store::Error::Conflict(what) => {
-                ApiError::new(ErrorCode::CONFLICT, format!("{what} already exists"))
-            }
+            store::Error::Conflict(what) => ApiError::new(ErrorCode::CONFLICT, format!("{what} already exists")),
             store::Error::InUse(why) => ApiError::new(ErrorCode::CONFLICT, why),
             other => ApiError::internal(&other),
         }

@@ -30,33 +30,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
 fn json_rejection(rejection: JsonRejection) -> ApiError {
     if rejection.status().as_u16() == 413 {
-        return ApiError::new(
-            ErrorCode::PAYLOAD_TOO_LARGE,
-            "the request body is too large",
-        );
+        return ApiError::new(ErrorCode::PAYLOAD_TOO_LARGE, "the request body is too large");
     }
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            ErrorCode::UNSUPPORTED_MEDIA_TYPE,
-            "expected a body with Content-Type: application/json",
-        ),
-        JsonRejection::JsonDataError(e) => {
-            malformed("the JSON body does not fit", "invalid", &e, e.body_text())
+        JsonRejection::MissingJsonContentType(_) => {
+            ApiError::new(ErrorCode::UNSUPPORTED_MEDIA_TYPE, "expected a body with Content-Type: application/json")
         }
-        JsonRejection::JsonSyntaxError(e) => {
-            malformed("the body is not valid JSON", "syntax", &e, e.body_text())
-        }
+        JsonRejection::JsonDataError(e) => malformed("the JSON body does not fit", "invalid", &e, e.body_text()),
+        JsonRejection::JsonSyntaxError(e) => malformed("the body is not valid JSON", "syntax", &e, e.body_text()),
         other => ApiError::new(ErrorCode::MALFORMED_JSON, other.body_text()),
     }
 }
 
 /// A MALFORMED_JSON error naming the underlying serde error (with its path, line and column).
-fn malformed(
-    what: &str,
-    reason: &'static str,
-    e: &dyn std::error::Error,
-    fallback: String,
-) -> ApiError {
+fn malformed(what: &str, reason: &'static str, e: &dyn std::error::Error, fallback: String) -> ApiError {
     let detail = e.source().map(ToString::to_string).unwrap_or(fallback);
     ApiError::new(ErrorCode::MALFORMED_JSON, format!("{what}: {detail}"))
         .with_errors(vec![FieldError::new("body", reason, detail)])
@@ -72,14 +59,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(q) => Ok(ApiQuery(q.0)),
             Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => {
-                let detail = std::error::Error::source(&e)
-                    .map(ToString::to_string)
-                    .unwrap_or_else(|| e.body_text());
-                Err(ApiError::new(
-                    ErrorCode::BAD_PARAMETER,
-                    format!("bad query string: {detail}"),
-                )
-                .with_errors(vec![FieldError::new("query", "invalid", detail)]))
+                let detail = std::error::Error::source(&e).map(ToString::to_string).unwrap_or_else(|| e.body_text());
+                Err(ApiError::new(ErrorCode::BAD_PARAMETER, format!("bad query string: {detail}"))
+                    .with_errors(vec![FieldError::new("query", "invalid", detail)]))
             }
             Err(e) => Err(ApiError::new(ErrorCode::BAD_PARAMETER, e.body_text())),
         }
@@ -104,10 +86,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
 pub fn bearer(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
 /// The authenticated caller; answers 401 without a valid, live access token.
@@ -142,10 +121,7 @@ impl<P: Perm> FromRequestParts<AppState> for Require<P> {
         let Authenticated(principal) = Authenticated::from_request_parts(parts, state).await?;
         // Scoped grants (`datasource:read:demo`) pass here; handlers check the object itself.
         if !principal.permissions.allows_somewhere(P::NAME) {
-            return Err(ApiError::new(
-                ErrorCode::FORBIDDEN,
-                format!("permission {:?} required", P::NAME),
-            ));
+            return Err(ApiError::new(ErrorCode::FORBIDDEN, format!("permission {:?} required", P::NAME)));
         }
         Ok(Require(principal, PhantomData))
     }

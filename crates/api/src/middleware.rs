@@ -45,18 +45,13 @@ pub fn wrap(routes: axum::Router, state: AppState) -> axum::Router {
 async fn request_context(mut req: Request, next: Next) -> Response {
     let id = context::request_id(req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()));
     let started = Instant::now();
-    let ctx = RequestContext {
-        id: id.clone(),
-        started,
-    };
+    let ctx = RequestContext { id: id.clone(), started };
     req.extensions_mut().insert(ctx.clone());
     let method = req.method().clone();
     // Only the path: query strings may carry tokens (`/ws?token=`), which must not reach logs.
     let path = req.uri().path().to_owned();
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
-    let mut response = context::scope(ctx, next.run(req))
-        .instrument(span.clone())
-        .await;
+    let mut response = context::scope(ctx, next.run(req)).instrument(span.clone()).await;
     let status = response.status().as_u16();
     let elapsed_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
     span.in_scope(|| tracing::info!(status, elapsed_ms, "request finished"));
@@ -71,22 +66,13 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
         return None;
     }
     let layer = CorsLayer::new()
-        .allow_methods([
-            Method::GET,
-            Method::POST,
-            Method::PUT,
-            Method::PATCH,
-            Method::DELETE,
-            Method::OPTIONS,
-        ])
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE, Method::OPTIONS])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, REQUEST_ID])
         .expose_headers([REQUEST_ID, header::RETRY_AFTER]);
     Some(if origins.iter().any(|o| o == "*") {
         layer.allow_origin(Any)
     } else {
-        layer.allow_origin(AllowOrigin::list(
-            origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()),
-        ))
+        layer.allow_origin(AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok())))
     })
 }
 
@@ -100,21 +86,13 @@ impl RateLimiter {
     pub fn new(rps: u32, burst: u32) -> RateLimiter {
         let rps = NonZeroU32::new(rps.max(1)).expect("non-zero");
         let burst = NonZeroU32::new(burst.max(1)).expect("non-zero");
-        RateLimiter {
-            inner: Arc::new(governor::RateLimiter::keyed(
-                Quota::per_second(rps).allow_burst(burst),
-            )),
-        }
+        RateLimiter { inner: Arc::new(governor::RateLimiter::keyed(Quota::per_second(rps).allow_burst(burst))) }
     }
 
     /// Seconds to wait when `key` is over its quota.
     fn check(&self, key: &str) -> Result<(), u64> {
         self.inner.check_key(&key.to_owned()).map_err(|not_until| {
-            not_until
-                .wait_time_from(DefaultClock::default().now())
-                .as_secs_f64()
-                .ceil()
-                .max(1.0) as u64
+            not_until.wait_time_from(DefaultClock::default().now()).as_secs_f64().ceil().max(1.0) as u64
         })
     }
 
@@ -168,13 +146,8 @@ mod tests {
     async fn state() -> AppState {
         let store = store::Store::connect("sqlite::memory:").await.unwrap();
         store.migrate().await.unwrap();
-        let registry =
-            registry::Registry::new(store.clone(), &[2u8; 32], registry::SqlitePolicy::default());
-        let auth = auth::AuthService::new(
-            store,
-            auth::TokenKeys::new(&[1u8; 32]),
-            auth::AuthConfig::default(),
-        );
+        let registry = registry::Registry::new(store.clone(), &[2u8; 32], registry::SqlitePolicy::default());
+        let auth = auth::AuthService::new(store, auth::TokenKeys::new(&[1u8; 32]), auth::AuthConfig::default());
         AppState::new(auth, registry, crate::ApiSettings::default())
     }
 
@@ -185,10 +158,7 @@ mod tests {
         }
         let routes = axum::Router::new().route("/boom", axum::routing::get(boom));
         let app = wrap(routes, state().await);
-        let req = HttpRequest::get("/boom")
-            .header("x-request-id", "panic-1")
-            .body(Body::empty())
-            .unwrap();
+        let req = HttpRequest::get("/boom").header("x-request-id", "panic-1").body(Body::empty()).unwrap();
         let res = app.oneshot(req).await.unwrap();
         assert_eq!(res.status(), 500);
         assert_eq!(res.headers()["x-request-id"], "panic-1");
@@ -197,9 +167,6 @@ mod tests {
         assert_eq!(json["code"], 5000);
         assert_eq!(json["meta"]["requestId"], "panic-1");
         assert!(json["message"].as_str().unwrap().contains("panic-1"));
-        assert!(
-            !String::from_utf8_lossy(&body).contains("secret"),
-            "no internals leak"
-        );
+        assert!(!String::from_utf8_lossy(&body).contains("secret"), "no internals leak");
     }
 }

@@ -27,6 +27,7 @@ permissions! {
     DatasourceRead = "datasource:read";
     DatasourceWrite = "datasource:write";
     DatasourceTest = "datasource:test";
+    QueryExecute = "query:execute";
 }
 
 #[cfg(test)]
@@ -34,10 +35,7 @@ mod tests {
     #[test]
     fn every_required_permission_is_known_to_auth() {
         for p in super::ALL {
-            assert!(
-                auth::KNOWN_PERMISSIONS.iter().any(|(k, _)| k == p),
-                "{p} missing from auth::KNOWN_PERMISSIONS"
-            );
+            assert!(auth::KNOWN_PERMISSIONS.iter().any(|(k, _)| k == p), "{p} missing from auth::KNOWN_PERMISSIONS");
         }
     }
 }

@@ -34,15 +34,9 @@ pub struct RoleInput {
 }
 
 fn check_username(name: &str, errors: &mut Vec<FieldError>) {
-    let ok_chars = name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "_.@-".contains(c));
+    let ok_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || "_.@-".contains(c));
     if !(3..=64).contains(&name.chars().count()) {
-        errors.push(FieldError::new(
-            "username",
-            "length",
-            "must be 3 to 64 characters",
-        ));
+        errors.push(FieldError::new("username", "length", "must be 3 to 64 characters"));
     } else if !ok_chars || !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
         errors.push(FieldError::new(
             "username",
@@ -55,23 +49,11 @@ fn check_username(name: &str, errors: &mut Vec<FieldError>) {
 fn check_password(password: &str, username: Option<&str>, errors: &mut Vec<FieldError>) {
     let len = password.chars().count();
     if len < 8 {
-        errors.push(FieldError::new(
-            "password",
-            "too_short",
-            "must be at least 8 characters",
-        ));
+        errors.push(FieldError::new("password", "too_short", "must be at least 8 characters"));
     } else if len > 256 {
-        errors.push(FieldError::new(
-            "password",
-            "too_long",
-            "must be at most 256 characters",
-        ));
+        errors.push(FieldError::new("password", "too_long", "must be at most 256 characters"));
     } else if username.is_some_and(|u| u.eq_ignore_ascii_case(password)) {
-        errors.push(FieldError::new(
-            "password",
-            "weak",
-            "must differ from the username",
-        ));
+        errors.push(FieldError::new("password", "weak", "must differ from the username"));
     }
 }
 
@@ -80,36 +62,23 @@ fn check_email(email: Option<&str>, errors: &mut Vec<FieldError>) {
     let valid = email.len() <= 254
         && !email.chars().any(char::is_whitespace)
         && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
         });
     if !valid {
-        errors.push(FieldError::new(
-            "email",
-            "invalid",
-            "is not an email address",
-        ));
+        errors.push(FieldError::new("email", "invalid", "is not an email address"));
     }
 }
 
 fn check_avatar(avatar: Option<&str>, errors: &mut Vec<FieldError>) {
     let Some(avatar) = avatar else { return };
     if avatar.len() > 2048 || !(avatar.starts_with("https://") || avatar.starts_with("http://")) {
-        errors.push(FieldError::new(
-            "avatar",
-            "invalid",
-            "must be an http(s) URL of at most 2048 characters",
-        ));
+        errors.push(FieldError::new("avatar", "invalid", "must be an http(s) URL of at most 2048 characters"));
     }
 }
 
 fn check_role_name(name: &str, errors: &mut Vec<FieldError>) {
     let ok = (1..=64).contains(&name.chars().count())
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || "_-. ".contains(c))
+        && name.chars().all(|c| c.is_alphanumeric() || "_-. ".contains(c))
         && name.trim() == name;
     if !ok {
         errors.push(FieldError::new(
@@ -138,21 +107,15 @@ fn check_permissions(permissions: &[String], errors: &mut Vec<FieldError>) -> Ve
 
 impl AuthService {
     /// Looks up role names, reporting each unknown one.
-    async fn role_ids(
-        &self,
-        names: &[String],
-        errors: &mut Vec<FieldError>,
-    ) -> Result<Vec<String>> {
+    async fn role_ids(&self, names: &[String], errors: &mut Vec<FieldError>) -> Result<Vec<String>> {
         let mut ids = Vec::new();
         for (i, name) in names.iter().enumerate() {
             match self.store().role_by_name(name).await? {
                 Some(role) if !ids.contains(&role.id) => ids.push(role.id),
                 Some(_) => {}
-                None => errors.push(FieldError::new(
-                    format!("roles[{i}]"),
-                    "unknown",
-                    format!("no role named {name:?}"),
-                )),
+                None => {
+                    errors.push(FieldError::new(format!("roles[{i}]"), "unknown", format!("no role named {name:?}")))
+                }
             }
         }
         Ok(ids)
@@ -191,14 +154,8 @@ impl AuthService {
         if let Some(p) = &update.password {
             check_password(p, Some(&existing.username), &mut errors);
         }
-        check_email(
-            update.email.as_ref().and_then(|e| e.as_deref()),
-            &mut errors,
-        );
-        check_avatar(
-            update.avatar.as_ref().and_then(|a| a.as_deref()),
-            &mut errors,
-        );
+        check_email(update.email.as_ref().and_then(|e| e.as_deref()), &mut errors);
+        check_avatar(update.avatar.as_ref().and_then(|a| a.as_deref()), &mut errors);
         let role_ids = match &update.roles {
             Some(names) => Some(self.role_ids(names, &mut errors).await?),
             None => None,
@@ -207,9 +164,7 @@ impl AuthService {
             return Err(Error::Validation(errors));
         }
         if id == actor_id && update.disabled == Some(true) {
-            return Err(Error::NotAllowed(
-                "you cannot disable your own account".into(),
-            ));
+            return Err(Error::NotAllowed("you cannot disable your own account".into()));
         }
         if id == actor_id && role_ids.is_some() {
             let mut roles = Vec::new();
@@ -217,16 +172,9 @@ impl AuthService {
                 roles.extend(self.store().role(rid).await?);
             }
             let keeps_all = roles.iter().any(|r| r.permissions.iter().any(|p| p == "*"));
-            let had_all = self
-                .store()
-                .user_roles(id)
-                .await?
-                .iter()
-                .any(|r| r.permissions.iter().any(|p| p == "*"));
+            let had_all = self.store().user_roles(id).await?.iter().any(|r| r.permissions.iter().any(|p| p == "*"));
             if had_all && !keeps_all {
-                return Err(Error::NotAllowed(
-                    "you cannot remove your own administrator rights".into(),
-                ));
+                return Err(Error::NotAllowed("you cannot remove your own administrator rights".into()));
             }
         }
         let password_hash = match &update.password {
@@ -249,11 +197,7 @@ impl AuthService {
             .await?
             .ok_or(Error::NotFound("user"))?;
         if revoke {
-            let reason = if update.disabled == Some(true) {
-                "account disabled"
-            } else {
-                "password changed"
-            };
+            let reason = if update.disabled == Some(true) { "account disabled" } else { "password changed" };
             self.revoke_user(id, reason).await?;
         }
         self.forget_sessions();
@@ -274,12 +218,7 @@ impl AuthService {
         }
         Ok(self
             .store()
-            .create_role(NewRole {
-                name,
-                description: input.description.flatten(),
-                permissions,
-                builtin: false,
-            })
+            .create_role(NewRole { name, description: input.description.flatten(), permissions, builtin: false })
             .await?)
     }
 
@@ -291,16 +230,11 @@ impl AuthService {
         if let Some(name) = &input.name {
             check_role_name(name, &mut errors);
         }
-        let permissions = input
-            .permissions
-            .as_ref()
-            .map(|p| check_permissions(p, &mut errors));
+        let permissions = input.permissions.as_ref().map(|p| check_permissions(p, &mut errors));
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
-        if existing.builtin
-            && (permissions.is_some() || input.name.as_ref().is_some_and(|n| *n != existing.name))
-        {
+        if existing.builtin && (permissions.is_some() || input.name.as_ref().is_some_and(|n| *n != existing.name)) {
             return Err(Error::NotAllowed(format!(
                 "the built-in role {:?} cannot be renamed or re-permissioned",
                 existing.name
@@ -308,14 +242,7 @@ impl AuthService {
         }
         let role = self
             .store()
-            .update_role(
-                id,
-                RolePatch {
-                    name: input.name,
-                    description: input.description,
-                    permissions,
-                },
-            )
+            .update_role(id, RolePatch { name: input.name, description: input.description, permissions })
             .await?
             .ok_or(Error::NotFound("role"))?;
         self.forget_sessions();
@@ -327,10 +254,7 @@ impl AuthService {
             return Err(Error::NotFound("role"));
         };
         if existing.builtin {
-            return Err(Error::NotAllowed(format!(
-                "the built-in role {:?} cannot be deleted",
-                existing.name
-            )));
+            return Err(Error::NotAllowed(format!("the built-in role {:?} cannot be deleted", existing.name)));
         }
         if !self.store().delete_role(id).await? {
             return Err(Error::NotFound("role"));
@@ -388,10 +312,7 @@ impl AuthService {
 /// A 24-character password from an unambiguous alphabet (~140 bits).
 fn generate_password() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    crate::random_bytes::<24>()
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect()
+    crate::random_bytes::<24>().iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
 }
 
 #[cfg(test)]
@@ -400,13 +321,7 @@ mod tests {
 
     #[test]
     fn username_rules() {
-        for (name, ok) in [
-            ("admin", true),
-            ("a.b-c_d@e", true),
-            ("ab", false),
-            ("-x1", false),
-            ("has space", false),
-        ] {
+        for (name, ok) in [("admin", true), ("a.b-c_d@e", true), ("ab", false), ("-x1", false), ("has space", false)] {
             let mut e = Vec::new();
             check_username(name, &mut e);
             assert_eq!(e.is_empty(), ok, "{name}");
@@ -420,10 +335,7 @@ mod tests {
         check_email(Some("nope"), &mut e);
         check_permissions(&["users:read".into(), "bogus".into(), "x:y".into()], &mut e);
         let paths: Vec<_> = e.iter().map(|e| e.path.as_str()).collect();
-        assert_eq!(
-            paths,
-            ["password", "email", "permissions[1]", "permissions[2]"]
-        );
+        assert_eq!(paths, ["password", "email", "permissions[1]", "permissions[2]"]);
     }
 
     #[test]

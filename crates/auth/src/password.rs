@@ -25,13 +25,8 @@ pub struct PasswordHasher {
 
 impl Default for PasswordHasher {
     fn default() -> Self {
-        let cores = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2);
-        PasswordHasher {
-            permits: Arc::new(Semaphore::new(cores)),
-            memory: Arc::default(),
-        }
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        PasswordHasher { permits: Arc::new(Semaphore::new(cores)), memory: Arc::default() }
     }
 }
 
@@ -53,9 +48,7 @@ fn compute(
         blocks.resize_with(needed, Block::default);
     }
     let output = Output::init_with(out_len, |out| {
-        argon
-            .hash_password_into_with_memory(password, salt, out, &mut blocks[..needed])
-            .map_err(Into::into)
+        argon.hash_password_into_with_memory(password, salt, out, &mut blocks[..needed]).map_err(Into::into)
     });
     pool.lock().expect("memory pool").push(blocks);
     output.map_err(failed)
@@ -66,13 +59,7 @@ fn hash_now(password: &str, pool: &Mutex<Vec<Vec<Block>>>) -> Result<String> {
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::default());
     let mut salt_buf = [0u8; 64];
     let salt_bytes = salt.as_salt().decode_b64(&mut salt_buf).map_err(failed)?;
-    let output = compute(
-        &argon,
-        password.as_bytes(),
-        salt_bytes,
-        Params::DEFAULT_OUTPUT_LEN,
-        pool,
-    )?;
+    let output = compute(&argon, password.as_bytes(), salt_bytes, Params::DEFAULT_OUTPUT_LEN, pool)?;
     let phc = PasswordHash {
         algorithm: Algorithm::Argon2id.ident(),
         version: Some(Version::V0x13.into()),
@@ -86,12 +73,7 @@ fn hash_now(password: &str, pool: &Mutex<Vec<Vec<Block>>>) -> Result<String> {
 fn verify_now(password: &str, hash: &str, pool: &Mutex<Vec<Vec<Block>>>) -> Result<bool> {
     let parsed = PasswordHash::new(hash).map_err(failed)?;
     let algorithm = Algorithm::try_from(parsed.algorithm).map_err(failed)?;
-    let version = parsed
-        .version
-        .map(Version::try_from)
-        .transpose()
-        .map_err(failed)?
-        .unwrap_or_default();
+    let version = parsed.version.map(Version::try_from).transpose().map_err(failed)?.unwrap_or_default();
     let params = Params::try_from(&parsed).map_err(failed)?;
     let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
         return Err(failed("the stored hash lacks a salt or an output"));
@@ -99,13 +81,7 @@ fn verify_now(password: &str, hash: &str, pool: &Mutex<Vec<Vec<Block>>>) -> Resu
     let mut salt_buf = [0u8; 64];
     let salt_bytes = salt.decode_b64(&mut salt_buf).map_err(failed)?;
     let argon = Argon2::new(algorithm, version, params);
-    let output = compute(
-        &argon,
-        password.as_bytes(),
-        salt_bytes,
-        expected.len(),
-        pool,
-    )?;
+    let output = compute(&argon, password.as_bytes(), salt_bytes, expected.len(), pool)?;
     // `Output`'s equality is constant-time.
     Ok(output == expected)
 }
@@ -116,10 +92,7 @@ fn decoy_hash(pool: &Mutex<Vec<Vec<Block>>>) -> String {
     static DECOY: OnceLock<String> = OnceLock::new();
     DECOY
         .get_or_init(|| {
-            let random: String = random_bytes::<16>()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let random: String = random_bytes::<16>().iter().map(|b| format!("{b:02x}")).collect();
             hash_now(&random, pool).expect("hashing a random password")
         })
         .clone()
@@ -128,25 +101,15 @@ fn decoy_hash(pool: &Mutex<Vec<Vec<Block>>>) -> String {
 impl PasswordHasher {
     /// Hashes a password into a PHC string (`$argon2id$v=19$…`).
     pub async fn hash(&self, password: &str) -> Result<String> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .expect("semaphore never closed");
+        let _permit = self.permits.acquire().await.expect("semaphore never closed");
         let password = password.to_owned();
         let pool = self.memory.clone();
-        tokio::task::spawn_blocking(move || hash_now(&password, &pool))
-            .await
-            .map_err(failed)?
+        tokio::task::spawn_blocking(move || hash_now(&password, &pool)).await.map_err(failed)?
     }
 
     /// Checks a password against a stored hash; with `None`, spends the same effort and answers false.
     pub async fn verify(&self, password: &str, hash: Option<&str>) -> bool {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .expect("semaphore never closed");
+        let _permit = self.permits.acquire().await.expect("semaphore never closed");
         let known = hash.is_some();
         let password = password.to_owned();
         let hash = hash.map(str::to_owned);
@@ -185,20 +148,13 @@ mod tests {
     async fn verifies_hashes_made_by_the_reference_implementation() {
         use argon2::PasswordHasher as _;
         let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
-        let reference = Argon2::default()
-            .hash_password(b"pa55word", &salt)
-            .unwrap()
-            .to_string();
+        let reference = Argon2::default().hash_password(b"pa55word", &salt).unwrap().to_string();
         let h = PasswordHasher::default();
         assert!(h.verify("pa55word", Some(&reference)).await);
         assert!(!h.verify("pa55wore", Some(&reference)).await);
         // And the reference accepts ours.
         let ours = h.hash("pa55word").await.unwrap();
         use argon2::PasswordVerifier as _;
-        assert!(
-            Argon2::default()
-                .verify_password(b"pa55word", &PasswordHash::new(&ours).unwrap())
-                .is_ok()
-        );
+        assert!(Argon2::default().verify_password(b"pa55word", &PasswordHash::new(&ours).unwrap()).is_ok());
     }
 }

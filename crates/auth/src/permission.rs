@@ -11,20 +11,11 @@ pub const KNOWN_PERMISSIONS: &[(&str, &str)] = &[
     ("users:write", "Create, update, disable and enable users"),
     ("roles:read", "List and view roles"),
     ("roles:write", "Create, update and delete roles"),
-    (
-        "datasource:read",
-        "List datasources and browse their schemas",
-    ),
-    (
-        "datasource:write",
-        "Create, change and delete datasources; write through the gateway",
-    ),
+    ("datasource:read", "List datasources and browse their schemas"),
+    ("datasource:write", "Create, change and delete datasources; write through the gateway"),
     ("datasource:test", "Test datasource connections"),
     ("query:execute", "Validate and run queries"),
-    (
-        "metrics:read",
-        "Read metrics, alerts and the Prometheus endpoint",
-    ),
+    ("metrics:read", "Read metrics, alerts and the Prometheus endpoint"),
 ];
 
 /// One parsed permission grant or requirement.
@@ -44,21 +35,14 @@ fn is_word(s: &str) -> bool {
 }
 
 fn is_scope(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 128
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+    !s.is_empty() && s.len() <= 128 && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
 }
 
 impl Permission {
     /// Parses a permission string, accepting only known resources and actions.
     pub fn parse(text: &str) -> Result<Permission, String> {
         if text == "*" {
-            return Ok(Permission {
-                resource: "*".into(),
-                action: None,
-                scope: None,
-            });
+            return Ok(Permission { resource: "*".into(), action: None, scope: None });
         }
         let mut parts = text.splitn(3, ':');
         let (resource, action, scope) = (parts.next().unwrap_or(""), parts.next(), parts.next());
@@ -68,20 +52,11 @@ impl Permission {
         if !is_word(resource) || !(action == "*" || is_word(action)) {
             return Err(format!("{text:?} is not of the form resource:action"));
         }
-        if !KNOWN_PERMISSIONS
-            .iter()
-            .any(|(p, _)| p.split(':').next() == Some(resource))
-        {
+        if !KNOWN_PERMISSIONS.iter().any(|(p, _)| p.split(':').next() == Some(resource)) {
             return Err(format!("unknown resource {resource:?} in {text:?}"));
         }
-        if action != "*"
-            && !KNOWN_PERMISSIONS
-                .iter()
-                .any(|(p, _)| *p == format!("{resource}:{action}"))
-        {
-            return Err(format!(
-                "unknown action {action:?} for {resource:?} in {text:?}"
-            ));
+        if action != "*" && !KNOWN_PERMISSIONS.iter().any(|(p, _)| *p == format!("{resource}:{action}")) {
+            return Err(format!("unknown action {action:?} for {resource:?} in {text:?}"));
         }
         if let Some(scope) = scope
             && (action == "*" || !is_scope(scope))
@@ -121,12 +96,7 @@ impl fmt::Display for Permission {
         if self.resource == "*" {
             return f.write_str("*");
         }
-        write!(
-            f,
-            "{}:{}",
-            self.resource,
-            self.action.as_deref().unwrap_or("*")
-        )?;
+        write!(f, "{}:{}", self.resource, self.action.as_deref().unwrap_or("*"))?;
         if let Some(scope) = &self.scope {
             write!(f, ":{scope}")?;
         }
@@ -164,9 +134,7 @@ impl PermissionSet {
         let Some((resource, action)) = required.split_once(':') else {
             return false;
         };
-        self.grants
-            .iter()
-            .any(|g| g.covers(resource, action, scope))
+        self.grants.iter().any(|g| g.covers(resource, action, scope))
     }
 
     /// Whether some grant covers `required` on at least one object (a scoped grant counts).
@@ -174,9 +142,7 @@ impl PermissionSet {
         let Some((resource, action)) = required.split_once(':') else {
             return false;
         };
-        self.grants
-            .iter()
-            .any(|g| g.covers(resource, action, g.scope.as_deref()))
+        self.grants.iter().any(|g| g.covers(resource, action, g.scope.as_deref()))
     }
 
     /// Whether the set holds `*`.
@@ -223,21 +189,9 @@ mod tests {
 
     #[test]
     fn rejects_unknown_and_malformed() {
-        for bad in [
-            "",
-            "users",
-            "users:",
-            "nope:read",
-            "users:fly",
-            "Users:read",
-            "users:*:x",
-            "users:read:a b",
-            "*:*",
-        ] {
-            assert!(
-                Permission::parse(bad).is_err(),
-                "{bad:?} should be rejected"
-            );
+        for bad in ["", "users", "users:", "nope:read", "users:fly", "Users:read", "users:*:x", "users:read:a b", "*:*"]
+        {
+            assert!(Permission::parse(bad).is_err(), "{bad:?} should be rejected");
         }
         for good in ["*", "users:*", "users:read", "datasource:read:ds_main"] {
             assert_eq!(Permission::parse(good).unwrap().to_string(), good);

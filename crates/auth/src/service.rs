@@ -7,9 +7,7 @@ use chrono::{DateTime, Utc};
 use store::{NewSession, RefreshOutcome, Store};
 
 use crate::token::{new_refresh_token, refresh_token_hash};
-use crate::{
-    Error, LoginThrottle, PasswordHasher, PermissionSet, Result, ThrottlePolicy, TokenKeys,
-};
+use crate::{Error, LoginThrottle, PasswordHasher, PermissionSet, Result, ThrottlePolicy, TokenKeys};
 
 /// Lifetimes of tokens and sessions.
 #[derive(Debug, Clone)]
@@ -68,10 +66,7 @@ impl Principal {
     pub fn may_use(&self, permission: &str, code: &str, allowed_roles: &[String]) -> bool {
         let roles_ok = allowed_roles.is_empty()
             || self.permissions.is_superuser()
-            || self
-                .roles
-                .iter()
-                .any(|r| allowed_roles.iter().any(|a| a.eq_ignore_ascii_case(r)));
+            || self.roles.iter().any(|r| allowed_roles.iter().any(|a| a.eq_ignore_ascii_case(r)));
         roles_ok && self.allows_on(permission, code)
     }
 }
@@ -122,10 +117,8 @@ fn chrono_dur(d: Duration) -> chrono::Duration {
 
 impl AuthService {
     pub fn new(store: Store, keys: TokenKeys, config: AuthConfig) -> AuthService {
-        let sessions = moka::future::Cache::builder()
-            .max_capacity(50_000)
-            .time_to_live(config.principal_cache_ttl)
-            .build();
+        let sessions =
+            moka::future::Cache::builder().max_capacity(50_000).time_to_live(config.principal_cache_ttl).build();
         AuthService {
             inner: Arc::new(Inner {
                 store,
@@ -157,13 +150,7 @@ impl AuthService {
             return Err(Error::Throttled { retry_after_secs });
         }
         let user = inner.store.user_by_username(&req.username).await?;
-        let ok = inner
-            .hasher
-            .verify(
-                &req.password,
-                user.as_ref().map(|u| u.password_hash.as_str()),
-            )
-            .await;
+        let ok = inner.hasher.verify(&req.password, user.as_ref().map(|u| u.password_hash.as_str())).await;
         let user = match user {
             Some(user) if ok => user,
             _ => {
@@ -177,11 +164,7 @@ impl AuthService {
         }
         inner.throttle.succeeded(&req.username, &req.client);
 
-        let ttl = if req.remember_me {
-            inner.config.remember_ttl
-        } else {
-            inner.config.session_ttl
-        };
+        let ttl = if req.remember_me { inner.config.remember_ttl } else { inner.config.session_ttl };
         let now = Utc::now();
         let session_expires = now + chrono_dur(ttl);
         let refresh_token = new_refresh_token();
@@ -199,8 +182,7 @@ impl AuthService {
             })
             .await?;
         tracing::info!(user = %user.username, session = %session_id, "login succeeded");
-        self.issue(&user.id, &session_id, session_expires, refresh_token)
-            .await
+        self.issue(&user.id, &session_id, session_expires, refresh_token).await
     }
 
     async fn issue(
@@ -210,20 +192,14 @@ impl AuthService {
         session_expires: DateTime<Utc>,
         refresh_token: String,
     ) -> Result<LoginOutcome> {
-        let expires_at =
-            (Utc::now() + chrono_dur(self.inner.config.access_ttl)).min(session_expires);
+        let expires_at = (Utc::now() + chrono_dur(self.inner.config.access_ttl)).min(session_expires);
         let token = self.inner.keys.issue(user_id, session_id, expires_at)?;
         let principal = match &*self.resolve(session_id).await? {
             Resolved::Active(p, _) => p.clone(),
             Resolved::Revoked => return Err(Error::TokenRevoked),
             Resolved::Disabled => return Err(Error::AccountDisabled),
         };
-        Ok(LoginOutcome {
-            token,
-            refresh_token,
-            expires_at,
-            principal,
-        })
+        Ok(LoginOutcome { token, refresh_token, expires_at, principal })
     }
 
     /// Spends a refresh token and hands out a new access token and refresh token.
@@ -233,23 +209,14 @@ impl AuthService {
         let next_expires = Utc::now() + chrono_dur(inner.config.remember_ttl);
         match inner
             .store
-            .rotate_refresh_token(
-                &refresh_token_hash(refresh_token),
-                &refresh_token_hash(&next),
-                next_expires,
-            )
+            .rotate_refresh_token(&refresh_token_hash(refresh_token), &refresh_token_hash(&next), next_expires)
             .await?
         {
-            RefreshOutcome::Rotated {
-                session_id,
-                user_id,
-                ..
-            } => {
+            RefreshOutcome::Rotated { session_id, user_id, .. } => {
                 let Some(session) = inner.store.session_principal(&session_id).await? else {
                     return Err(Error::TokenRevoked);
                 };
-                self.issue(&user_id, &session_id, session.expires_at, next)
-                    .await
+                self.issue(&user_id, &session_id, session.expires_at, next).await
             }
             RefreshOutcome::Reused { session_id } => {
                 tracing::warn!(session = %session_id, "refresh token reused; session revoked");
@@ -264,10 +231,7 @@ impl AuthService {
 
     /// Ends the caller's session: its access and refresh tokens are refused from now on.
     pub async fn logout(&self, principal: &Principal) -> Result<()> {
-        self.inner
-            .store
-            .revoke_session(&principal.session_id, "logout")
-            .await?;
+        self.inner.store.revoke_session(&principal.session_id, "logout").await?;
         self.inner.sessions.invalidate(&principal.session_id).await;
         Ok(())
     }
@@ -305,11 +269,8 @@ impl AuthService {
                     return Ok(Arc::new(Resolved::Disabled));
                 }
                 let roles = store.user_roles(&s.user_id).await?;
-                let permissions = PermissionSet::from_strings(
-                    roles
-                        .iter()
-                        .flat_map(|r| r.permissions.iter().map(String::as_str)),
-                );
+                let permissions =
+                    PermissionSet::from_strings(roles.iter().flat_map(|r| r.permissions.iter().map(String::as_str)));
                 Ok(Arc::new(Resolved::Active(
                     Principal {
                         user_id: s.user_id,
@@ -337,12 +298,7 @@ impl AuthService {
 
     /// Revokes every session of a user (on disabling or a password change).
     pub async fn revoke_user(&self, user_id: &str, reason: &str) -> Result<()> {
-        for sid in self
-            .inner
-            .store
-            .revoke_user_sessions(user_id, reason)
-            .await?
-        {
+        for sid in self.inner.store.revoke_user_sessions(user_id, reason).await? {
             self.inner.sessions.invalidate(&sid).await;
         }
         Ok(())

@@ -50,19 +50,12 @@ pub struct LoginThrottle {
 
 impl LoginThrottle {
     pub fn new(policy: ThrottlePolicy) -> LoginThrottle {
-        LoginThrottle {
-            policy,
-            counters: Mutex::new(HashMap::new()),
-        }
+        LoginThrottle { policy, counters: Mutex::new(HashMap::new()) }
     }
 
     fn keys(username: &str, client: &str) -> [(String, u8); 3] {
         let user = username.to_lowercase();
-        [
-            (format!("uc\u{0}{user}\u{0}{client}"), 0),
-            (format!("c\u{0}{client}"), 1),
-            (format!("u\u{0}{user}"), 2),
-        ]
+        [(format!("uc\u{0}{user}\u{0}{client}"), 0), (format!("c\u{0}{client}"), 1), (format!("u\u{0}{user}"), 2)]
     }
 
     fn threshold(&self, kind: u8) -> u32 {
@@ -91,31 +84,18 @@ impl LoginThrottle {
         let mut counters = self.counters.lock().expect("throttle lock");
         if counters.len() > 100_000 {
             let window = self.policy.window;
-            counters
-                .retain(|_, c| now - c.first < window || c.locked_until.is_some_and(|u| u > now));
+            counters.retain(|_, c| now - c.first < window || c.locked_until.is_some_and(|u| u > now));
         }
         for (key, kind) in Self::keys(username, client) {
             let threshold = self.threshold(kind);
-            let c = counters.entry(key).or_insert(Counter {
-                failures: 0,
-                first: now,
-                locked_until: None,
-            });
+            let c = counters.entry(key).or_insert(Counter { failures: 0, first: now, locked_until: None });
             if now - c.first >= self.policy.window && c.locked_until.is_none_or(|u| u <= now) {
-                *c = Counter {
-                    failures: 0,
-                    first: now,
-                    locked_until: None,
-                };
+                *c = Counter { failures: 0, first: now, locked_until: None };
             }
             c.failures += 1;
             if c.failures >= threshold {
                 let doublings = (c.failures - threshold).min(16);
-                let lockout = self
-                    .policy
-                    .base_lockout
-                    .saturating_mul(1 << doublings)
-                    .min(self.policy.max_lockout);
+                let lockout = self.policy.base_lockout.saturating_mul(1 << doublings).min(self.policy.max_lockout);
                 c.locked_until = Some(now + lockout);
             }
         }
@@ -152,11 +132,7 @@ mod tests {
         }
         t.failed("Alice", "1.1.1.1");
         assert!(t.check("alice", "1.1.1.1").unwrap() >= 29);
-        assert_eq!(
-            t.check("alice", "2.2.2.2"),
-            None,
-            "another client is not locked out"
-        );
+        assert_eq!(t.check("alice", "2.2.2.2"), None, "another client is not locked out");
     }
 
     #[test]

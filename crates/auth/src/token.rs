@@ -38,28 +38,16 @@ pub struct TokenKeys {
 impl TokenKeys {
     /// Makes keys from a secret of at least 32 bytes.
     pub fn new(secret: &[u8]) -> TokenKeys {
-        assert!(
-            secret.len() >= 32,
-            "the JWT secret must be at least 32 bytes"
-        );
+        assert!(secret.len() >= 32, "the JWT secret must be at least 32 bytes");
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "sub", "iss"]);
-        TokenKeys {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-            validation,
-        }
+        TokenKeys { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
     }
 
     /// Signs an access token for `user_id` in `session_id`, valid until `expires_at`.
-    pub fn issue(
-        &self,
-        user_id: &str,
-        session_id: &str,
-        expires_at: DateTime<Utc>,
-    ) -> Result<String> {
+    pub fn issue(&self, user_id: &str, session_id: &str, expires_at: DateTime<Utc>) -> Result<String> {
         let claims = AccessClaims {
             sub: user_id.to_owned(),
             sid: session_id.to_owned(),
@@ -69,8 +57,7 @@ impl TokenKeys {
             iss: ISSUER.to_owned(),
             typ: "access".to_owned(),
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|_| Error::TokenInvalid)
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|_| Error::TokenInvalid)
     }
 
     /// Verifies signature, issuer, kind and expiry; says which of expired or invalid it is.
@@ -91,10 +78,7 @@ pub(crate) fn new_refresh_token() -> String {
 
 /// The form a refresh token is stored in: its SHA-256, hex.
 pub(crate) fn refresh_token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -108,47 +92,28 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let t = keys()
-            .issue("user_1", "ses_1", Utc::now() + Duration::minutes(5))
-            .unwrap();
+        let t = keys().issue("user_1", "ses_1", Utc::now() + Duration::minutes(5)).unwrap();
         let c = keys().verify(&t).unwrap();
         assert_eq!((c.sub.as_str(), c.sid.as_str()), ("user_1", "ses_1"));
     }
 
     #[test]
     fn expired_is_told_apart_from_invalid() {
-        let t = keys()
-            .issue("u", "s", Utc::now() - Duration::seconds(5))
-            .unwrap();
+        let t = keys().issue("u", "s", Utc::now() - Duration::seconds(5)).unwrap();
         assert!(matches!(keys().verify(&t), Err(Error::TokenExpired)));
         assert!(matches!(keys().verify("garbage"), Err(Error::TokenInvalid)));
     }
 
     #[test]
     fn other_keys_and_tampering_are_refused() {
-        let t = keys()
-            .issue("u", "s", Utc::now() + Duration::minutes(5))
-            .unwrap();
-        assert!(matches!(
-            TokenKeys::new(&[8u8; 32]).verify(&t),
-            Err(Error::TokenInvalid)
-        ));
+        let t = keys().issue("u", "s", Utc::now() + Duration::minutes(5)).unwrap();
+        assert!(matches!(TokenKeys::new(&[8u8; 32]).verify(&t), Err(Error::TokenInvalid)));
         let mut parts: Vec<String> = t.split('.').map(str::to_owned).collect();
-        let forged = AccessClaims {
-            sub: "admin".into(),
-            ..keys().verify(&t).unwrap()
-        };
+        let forged = AccessClaims { sub: "admin".into(), ..keys().verify(&t).unwrap() };
         parts[1] = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap());
-        assert!(matches!(
-            keys().verify(&parts.join(".")),
-            Err(Error::TokenInvalid)
-        ));
+        assert!(matches!(keys().verify(&parts.join(".")), Err(Error::TokenInvalid)));
         // alg=none must never be accepted.
-        let none = format!(
-            "{}.{}.",
-            URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#),
-            parts[1]
-        );
+        let none = format!("{}.{}.", URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#), parts[1]);
         assert!(matches!(keys().verify(&none), Err(Error::TokenInvalid)));
     }
 

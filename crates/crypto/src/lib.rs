@@ -37,18 +37,12 @@ const PREFIX: &str = "v1:";
 impl SecretBox {
     /// Derives the AES-256 key from key material of at least 32 bytes.
     pub fn new(material: &[u8]) -> SecretBox {
-        assert!(
-            material.len() >= 32,
-            "key material must be at least 32 bytes"
-        );
+        assert!(material.len() >= 32, "key material must be at least 32 bytes");
         let mut input = b"quarry data-encryption key v1\0".to_vec();
         input.extend_from_slice(material);
         let derived = digest(&SHA256, &input);
         let key = UnboundKey::new(&AES_256_GCM, derived.as_ref()).expect("a 32-byte key");
-        SecretBox {
-            key: LessSafeKey::new(key),
-            rng: SystemRandom::new(),
-        }
+        SecretBox { key: LessSafeKey::new(key), rng: SystemRandom::new() }
     }
 
     /// Encrypts `plaintext`, bound to `id`.
@@ -57,11 +51,7 @@ impl SecretBox {
         self.rng.fill(&mut nonce).map_err(|_| Error::Random)?;
         let mut buf = plaintext.as_bytes().to_vec();
         self.key
-            .seal_in_place_append_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(id.as_bytes()),
-                &mut buf,
-            )
+            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(id.as_bytes()), &mut buf)
             .map_err(|_| Error::Random)?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&buf);
@@ -96,15 +86,8 @@ mod tests {
         assert!(sealed.starts_with("v1:") && !sealed.contains("s3cret"));
         assert_eq!(b.open(&sealed, "ds_1").unwrap(), "s3cret pässword");
         assert!(matches!(b.open(&sealed, "ds_2"), Err(Error::Undecryptable)));
-        assert!(matches!(
-            SecretBox::new(&[4u8; 32]).open(&sealed, "ds_1"),
-            Err(Error::Undecryptable)
-        ));
-        assert_ne!(
-            sealed,
-            b.seal("s3cret pässword", "ds_1").unwrap(),
-            "fresh nonce each time"
-        );
+        assert!(matches!(SecretBox::new(&[4u8; 32]).open(&sealed, "ds_1"), Err(Error::Undecryptable)));
+        assert_ne!(sealed, b.seal("s3cret pässword", "ds_1").unwrap(), "fresh nonce each time");
     }
 
     #[test]

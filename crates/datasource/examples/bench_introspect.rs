@@ -66,32 +66,22 @@ fn ms(d: Duration) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    for (server, kind, name) in [
-        (ServerKind::Postgres, Kind::Postgres, "postgres"),
-        (ServerKind::Mysql, Kind::Mysql, "mariadb"),
-    ] {
+    for (server, kind, name) in
+        [(ServerKind::Postgres, Kind::Postgres, "postgres"), (ServerKind::Mysql, Kind::Mysql, "mariadb")]
+    {
         let Some(db) = ScratchDb::new(server).await else {
             continue;
         };
         db.run(&script(kind)).await;
-        let pool = Pool::connect(&spec(kind, &db.host, db.port, &db.database, &db.username))
-            .await
-            .unwrap();
+        let pool = Pool::connect(&spec(kind, &db.host, db.port, &db.database, &db.username)).await.unwrap();
         measure(name, &pool).await;
         pool.close().await;
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bench.db");
     let url = format!("sqlite://{}?mode=rwc", path.display());
-    let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
-        .await
-        .unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(script(Kind::Sqlite)))
-        .execute(&mut c)
-        .await
-        .unwrap();
-    let pool = Pool::connect(&spec(Kind::Sqlite, "", 0, path.to_str().unwrap(), ""))
-        .await
-        .unwrap();
+    let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(script(Kind::Sqlite))).execute(&mut c).await.unwrap();
+    let pool = Pool::connect(&spec(Kind::Sqlite, "", 0, path.to_str().unwrap(), "")).await.unwrap();
     measure("sqlite", &pool).await;
 }

@@ -19,10 +19,7 @@ pub struct ConnectError {
 
 impl ConnectError {
     pub fn new(stage: Stage, message: impl Into<String>) -> ConnectError {
-        ConnectError {
-            stage,
-            message: message.into(),
-        }
+        ConnectError { stage, message: message.into() }
     }
 }
 
@@ -41,11 +38,7 @@ fn mysql_options(spec: &Spec) -> MySqlConnectOptions {
         .username(&spec.username)
         .database(&spec.database)
         .charset("utf8mb4")
-        .ssl_mode(if spec.ssl {
-            MySqlSslMode::Required
-        } else {
-            MySqlSslMode::Preferred
-        });
+        .ssl_mode(if spec.ssl { MySqlSslMode::Required } else { MySqlSslMode::Preferred });
     if let Some(p) = &spec.password {
         o = o.password(p);
     }
@@ -62,11 +55,7 @@ fn postgres_options(spec: &Spec) -> PgConnectOptions {
         .username(&spec.username)
         .database(&spec.database)
         .application_name("quarry")
-        .ssl_mode(if spec.ssl {
-            PgSslMode::Require
-        } else {
-            PgSslMode::Prefer
-        });
+        .ssl_mode(if spec.ssl { PgSslMode::Require } else { PgSslMode::Prefer });
     if let Some(p) = &spec.password {
         o = o.password(p);
     }
@@ -80,15 +69,9 @@ fn postgres_options(spec: &Spec) -> PgConnectOptions {
 fn sqlite_options(spec: &Spec) -> Result<SqliteConnectOptions, ConnectError> {
     let path = std::path::Path::new(&spec.database);
     if !path.is_file() {
-        return Err(ConnectError::new(
-            Stage::Database,
-            format!("no SQLite file at {}", spec.database),
-        ));
+        return Err(ConnectError::new(Stage::Database, format!("no SQLite file at {}", spec.database)));
     }
-    Ok(SqliteConnectOptions::new()
-        .filename(path)
-        .create_if_missing(false)
-        .busy_timeout(spec.timeout))
+    Ok(SqliteConnectOptions::new().filename(path).create_if_missing(false).busy_timeout(spec.timeout))
 }
 
 /// Names the stage of a driver error, keeping the server's message.
@@ -106,9 +89,7 @@ pub(crate) fn classify(kind: Kind, err: &sqlx::Error) -> ConnectError {
                 _ => Stage::Server,
             },
             Kind::Mysql => {
-                let number = db
-                    .try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
-                    .map(|e| e.number());
+                let number = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>().map(|e| e.number());
                 match number {
                     Some(1045 | 1698) => Stage::Authentication,
                     Some(1049) => Stage::Database,
@@ -137,39 +118,21 @@ pub(crate) async fn reach(spec: &Spec) -> Result<(), ConnectError> {
     let addrs = match tokio::time::timeout(spec.timeout, tokio::net::lookup_host(&target)).await {
         Ok(Ok(addrs)) => addrs.collect::<Vec<_>>(),
         Ok(Err(e)) => {
-            return Err(ConnectError::new(
-                Stage::Dns,
-                format!("cannot resolve {}: {e}", spec.host),
-            ));
+            return Err(ConnectError::new(Stage::Dns, format!("cannot resolve {}: {e}", spec.host)));
         }
         Err(_) => {
-            return Err(ConnectError::new(
-                Stage::Dns,
-                format!("resolving {} timed out", spec.host),
-            ));
+            return Err(ConnectError::new(Stage::Dns, format!("resolving {} timed out", spec.host)));
         }
     };
     let mut last = None;
     for addr in &addrs {
         match tokio::time::timeout(spec.timeout, tokio::net::TcpStream::connect(addr)).await {
             Ok(Ok(_)) => return Ok(()),
-            Ok(Err(e)) => {
-                last = Some(ConnectError::new(
-                    Stage::TcpConnect,
-                    format!("cannot connect to {addr}: {e}"),
-                ))
-            }
-            Err(_) => {
-                last = Some(ConnectError::new(
-                    Stage::Timeout,
-                    format!("connecting to {addr} timed out"),
-                ))
-            }
+            Ok(Err(e)) => last = Some(ConnectError::new(Stage::TcpConnect, format!("cannot connect to {addr}: {e}"))),
+            Err(_) => last = Some(ConnectError::new(Stage::Timeout, format!("connecting to {addr} timed out"))),
         }
     }
-    Err(last.unwrap_or_else(|| {
-        ConnectError::new(Stage::Dns, format!("{} resolves to no address", spec.host))
-    }))
+    Err(last.unwrap_or_else(|| ConnectError::new(Stage::Dns, format!("{} resolves to no address", spec.host))))
 }
 
 impl Pool {
@@ -219,20 +182,14 @@ impl Pool {
                 Ok(pool) => return Ok(pool),
                 Err(e)
                     if attempt < spec.max_retries
-                        && matches!(
-                            e.stage,
-                            Stage::TcpConnect | Stage::Timeout | Stage::Server | Stage::Dns
-                        ) =>
+                        && matches!(e.stage, Stage::TcpConnect | Stage::Timeout | Stage::Server | Stage::Dns) =>
                 {
                     tracing::warn!(stage = ?e.stage, attempt, "connecting to datasource failed; retrying in {delay:?}");
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(Duration::from_secs(10));
                     attempt += 1;
                 }
-                Err(e)
-                    if matches!(e.stage, Stage::TcpConnect | Stage::Timeout)
-                        && spec.kind != Kind::Sqlite =>
-                {
+                Err(e) if matches!(e.stage, Stage::TcpConnect | Stage::Timeout) && spec.kind != Kind::Sqlite => {
                     // The driver reports unresolvable names, refused connections and its own
                     // retry timeouts alike; a direct attempt tells them apart.
                     return Err(reach(spec).await.err().unwrap_or(e));

@@ -16,31 +16,20 @@ use sqlx::{Column, Row, TypeInfo, ValueRef};
 
 /// Integers JavaScript cannot hold exactly become strings.
 fn int(v: i64) -> Value {
-    if v.unsigned_abs() > (1u64 << 53) {
-        Value::String(v.to_string())
-    } else {
-        json!(v)
-    }
+    if v.unsigned_abs() > (1u64 << 53) { Value::String(v.to_string()) } else { json!(v) }
 }
 
 fn uint(v: u64) -> Value {
-    if v > (1u64 << 53) {
-        Value::String(v.to_string())
-    } else {
-        json!(v)
-    }
+    if v > (1u64 << 53) { Value::String(v.to_string()) } else { json!(v) }
 }
 
 fn float(v: f64) -> Value {
-    serde_json::Number::from_f64(v)
-        .map(Value::Number)
-        .unwrap_or(Value::Null)
+    serde_json::Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null)
 }
 
 macro_rules! get {
     ($row:expr, $i:expr, $t:ty, $f:expr) => {
-        $row.try_get::<Option<$t>, _>($i)
-            .map(|v| v.map($f).unwrap_or(Value::Null))
+        $row.try_get::<Option<$t>, _>($i).map(|v| v.map($f).unwrap_or(Value::Null))
     };
 }
 
@@ -60,12 +49,10 @@ pub fn pg_row(row: &PgRow) -> Result<Vec<Value>, sqlx::Error> {
                 "NUMERIC" => pg_numeric(row, i),
                 "DATE" => get!(row, i, chrono::NaiveDate, |v| Value::String(v.to_string())),
                 "TIME" => get!(row, i, chrono::NaiveTime, |v| Value::String(v.to_string())),
-                "TIMESTAMP" => get!(row, i, chrono::NaiveDateTime, |v| Value::String(
-                    v.format("%Y-%m-%dT%H:%M:%S%.f").to_string()
-                )),
-                "TIMESTAMPTZ" => get!(row, i, chrono::DateTime<chrono::Utc>, |v| Value::String(
-                    v.to_rfc3339()
-                )),
+                "TIMESTAMP" => {
+                    get!(row, i, chrono::NaiveDateTime, |v| Value::String(v.format("%Y-%m-%dT%H:%M:%S%.f").to_string()))
+                }
+                "TIMESTAMPTZ" => get!(row, i, chrono::DateTime<chrono::Utc>, |v| Value::String(v.to_rfc3339())),
                 "JSON" | "JSONB" => get!(row, i, Value, |v| v),
                 "UUID" => get!(row, i, Uuid, |v| Value::String(v.to_string())),
                 "BYTEA" => get!(row, i, Vec<u8>, |v| Value::String(STANDARD.encode(v))),
@@ -90,27 +77,17 @@ fn pg_numeric(row: &PgRow, i: usize) -> Result<Value, sqlx::Error> {
         return Ok(Value::Null);
     }
     if raw.format() == PgValueFormat::Text {
-        return Ok(Value::String(
-            raw.as_str().map_err(sqlx::Error::Decode)?.to_owned(),
-        ));
+        return Ok(Value::String(raw.as_str().map_err(sqlx::Error::Decode)?.to_owned()));
     }
     let bytes = raw.as_bytes().map_err(sqlx::Error::Decode)?;
-    numeric_text(bytes)
-        .map(Value::String)
-        .ok_or_else(|| sqlx::Error::Decode("malformed NUMERIC".into()))
+    numeric_text(bytes).map(Value::String).ok_or_else(|| sqlx::Error::Decode("malformed NUMERIC".into()))
 }
 
 /// Formats PostgreSQL's binary NUMERIC: ndigits, weight, sign, dscale, then base-10000 digits.
 fn numeric_text(b: &[u8]) -> Option<String> {
-    let word = |k: usize| -> Option<i16> {
-        Some(i16::from_be_bytes([*b.get(2 * k)?, *b.get(2 * k + 1)?]))
-    };
-    let (ndigits, weight, sign, dscale) = (
-        word(0)? as usize,
-        word(1)? as i32,
-        word(2)? as u16,
-        word(3)?.max(0) as usize,
-    );
+    let word = |k: usize| -> Option<i16> { Some(i16::from_be_bytes([*b.get(2 * k)?, *b.get(2 * k + 1)?])) };
+    let (ndigits, weight, sign, dscale) =
+        (word(0)? as usize, word(1)? as i32, word(2)? as u16, word(3)?.max(0) as usize);
     match sign {
         0xC000 => return Some("NaN".into()),
         0xD000 => return Some("Infinity".into()),
@@ -119,11 +96,7 @@ fn numeric_text(b: &[u8]) -> Option<String> {
     }
     let digits: Vec<i16> = (0..ndigits).map(|k| word(4 + k)).collect::<Option<_>>()?;
     let digit = |k: i32| {
-        if k < 0 {
-            0
-        } else {
-            digits.get(k as usize).copied().unwrap_or(0)
-        }
+        if k < 0 { 0 } else { digits.get(k as usize).copied().unwrap_or(0) }
     };
     let mut out = String::new();
     if sign == 0x4000 {
@@ -162,8 +135,8 @@ pub fn mysql_row(row: &MySqlRow) -> Result<Vec<Value>, sqlx::Error> {
             match ty.as_str() {
                 "BOOLEAN" => get!(row, i, bool, Value::Bool),
                 "TINYINT" | "SMALLINT" | "MEDIUMINT" | "INT" | "BIGINT" => get!(row, i, i64, int),
-                "TINYINT UNSIGNED" | "SMALLINT UNSIGNED" | "MEDIUMINT UNSIGNED"
-                | "INT UNSIGNED" | "BIGINT UNSIGNED" => {
+                "TINYINT UNSIGNED" | "SMALLINT UNSIGNED" | "MEDIUMINT UNSIGNED" | "INT UNSIGNED"
+                | "BIGINT UNSIGNED" => {
                     get!(row, i, u64, uint)
                 }
                 "YEAR" => get!(row, i, u16, |v| json!(v)),
@@ -172,12 +145,10 @@ pub fn mysql_row(row: &MySqlRow) -> Result<Vec<Value>, sqlx::Error> {
                 "DECIMAL" => get!(row, i, BigDecimal, |v| Value::String(v.to_string())),
                 "DATE" => get!(row, i, chrono::NaiveDate, |v| Value::String(v.to_string())),
                 "TIME" => get!(row, i, chrono::NaiveTime, |v| Value::String(v.to_string())),
-                "DATETIME" => get!(row, i, chrono::NaiveDateTime, |v| Value::String(
-                    v.format("%Y-%m-%dT%H:%M:%S%.f").to_string()
-                )),
-                "TIMESTAMP" => get!(row, i, chrono::DateTime<chrono::Utc>, |v| Value::String(
-                    v.to_rfc3339()
-                )),
+                "DATETIME" => {
+                    get!(row, i, chrono::NaiveDateTime, |v| Value::String(v.format("%Y-%m-%dT%H:%M:%S%.f").to_string()))
+                }
+                "TIMESTAMP" => get!(row, i, chrono::DateTime<chrono::Utc>, |v| Value::String(v.to_rfc3339())),
                 "JSON" => get!(row, i, Value, |v| v),
                 "BIT" => get!(row, i, u64, uint),
                 "BINARY" | "VARBINARY" | "GEOMETRY" => {
@@ -243,14 +214,8 @@ mod tests {
 
     #[test]
     fn numeric_keeps_scale_and_digits() {
-        assert_eq!(
-            numeric_text(&wire(2, 0, 0, 2, &[1234, 5000])).unwrap(),
-            "1234.50"
-        );
-        assert_eq!(
-            numeric_text(&wire(1, -1, 0x4000, 3, &[50])).unwrap(),
-            "-0.005"
-        );
+        assert_eq!(numeric_text(&wire(2, 0, 0, 2, &[1234, 5000])).unwrap(), "1234.50");
+        assert_eq!(numeric_text(&wire(1, -1, 0x4000, 3, &[50])).unwrap(), "-0.005");
         assert_eq!(numeric_text(&wire(1, -2, 0, 6, &[12])).unwrap(), "0.000000");
         assert_eq!(numeric_text(&wire(2, 1, 0, 0, &[9, 7])).unwrap(), "90007");
         assert_eq!(numeric_text(&wire(0, 0, 0, 0, &[])).unwrap(), "0");

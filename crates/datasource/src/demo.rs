@@ -124,12 +124,8 @@ pub async fn create(path: &Path) -> Result<bool, ConnectError> {
     if path.exists() {
         return Ok(false);
     }
-    let options = SqliteConnectOptions::new()
-        .filename(path)
-        .create_if_missing(true);
-    let mut conn = SqliteConnection::connect_with(&options)
-        .await
-        .map_err(|e| classify(Kind::Sqlite, &e))?;
+    let options = SqliteConnectOptions::new().filename(path).create_if_missing(true);
+    let mut conn = SqliteConnection::connect_with(&options).await.map_err(|e| classify(Kind::Sqlite, &e))?;
     let outcome = sqlx::raw_sql(SCRIPT).execute(&mut conn).await;
     let _ = conn.close().await;
     if let Err(e) = outcome {

@@ -7,6 +7,7 @@
 mod connect;
 pub mod decode;
 pub mod demo;
+mod exec;
 mod introspect;
 mod probe;
 
@@ -15,6 +16,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use connect::{ConnectError, Pool};
+pub use exec::ExecError;
 pub use introspect::{Column, ForeignKey, Index, Schema, Table};
 pub use probe::{ProbeReport, probe};
 

@@ -52,10 +52,7 @@ pub async fn probe(spec: &Spec) -> ProbeReport {
     {
         return failed(e, started);
     }
-    let single = Spec {
-        pool_size: 1,
-        ..spec.clone()
-    };
+    let single = Spec { pool_size: 1, ..spec.clone() };
     let pool = match Pool::connect_once(&single).await {
         Ok(p) => p,
         Err(e) => return failed(e, started),
@@ -110,49 +107,25 @@ async fn server_info(pool: &Pool, spec: &Spec) -> Result<ServerInfo, ConnectErro
             .fetch_one(p)
             .await
             .map_err(err)?;
-            let grants: Vec<String> = sqlx::query_scalar("SHOW GRANTS")
-                .fetch_all(p)
-                .await
-                .map_err(err)?;
+            let grants: Vec<String> = sqlx::query_scalar("SHOW GRANTS").fetch_all(p).await.map_err(err)?;
             let writes = grants.iter().any(|g| {
                 let g = g.to_uppercase();
-                g.contains("ALL PRIVILEGES")
-                    || g.contains("INSERT")
-                    || g.contains("UPDATE")
-                    || g.contains("DELETE")
+                g.contains("ALL PRIVILEGES") || g.contains("INSERT") || g.contains("UPDATE") || g.contains("DELETE")
             });
             let session_tz: String = row.get(2);
             let global_ro: i64 = row.get(4);
             Ok(ServerInfo {
                 version: row.get(0),
                 charset: row.get(1),
-                timezone: if session_tz == "SYSTEM" {
-                    row.get(3)
-                } else {
-                    session_tz
-                },
+                timezone: if session_tz == "SYSTEM" { row.get(3) } else { session_tz },
                 read_only: global_ro != 0 || !writes,
             })
         }
         Pool::Sqlite(p) => {
-            let version: String = sqlx::query_scalar("SELECT sqlite_version()")
-                .fetch_one(p)
-                .await
-                .map_err(err)?;
-            let charset: String = sqlx::query_scalar("PRAGMA encoding")
-                .fetch_one(p)
-                .await
-                .map_err(err)?;
-            let writable = std::fs::OpenOptions::new()
-                .write(true)
-                .open(&spec.database)
-                .is_ok();
-            Ok(ServerInfo {
-                version,
-                charset,
-                timezone: "UTC".to_owned(),
-                read_only: !writable,
-            })
+            let version: String = sqlx::query_scalar("SELECT sqlite_version()").fetch_one(p).await.map_err(err)?;
+            let charset: String = sqlx::query_scalar("PRAGMA encoding").fetch_one(p).await.map_err(err)?;
+            let writable = std::fs::OpenOptions::new().write(true).open(&spec.database).is_ok();
+            Ok(ServerInfo { version, charset, timezone: "UTC".to_owned(), read_only: !writable })
         }
     }
 }

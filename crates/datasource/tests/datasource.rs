@@ -81,13 +81,8 @@ ANALYZE TABLE department, `User`;
 "#;
 
 fn column<'a>(schema: &'a datasource::Schema, table: &str, name: &str) -> &'a datasource::Column {
-    let t = schema
-        .table(table)
-        .unwrap_or_else(|| panic!("no table {table}"));
-    t.columns
-        .iter()
-        .find(|c| c.name == name)
-        .unwrap_or_else(|| panic!("no column {table}.{name}"))
+    let t = schema.table(table).unwrap_or_else(|| panic!("no table {table}"));
+    t.columns.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no column {table}.{name}"))
 }
 
 async fn check_introspection(kind: ServerKind, schema: &datasource::Schema) {
@@ -100,90 +95,38 @@ async fn check_introspection(kind: ServerKind, schema: &datasource::Schema) {
 
     let id = column(schema, "User", "id");
     assert_eq!(id.key.as_deref(), Some("PRI"));
-    assert_eq!(
-        id.extra.as_deref().map(|e| e.contains("auto_increment")),
-        Some(true)
-    );
+    assert_eq!(id.extra.as_deref().map(|e| e.contains("auto_increment")), Some(true));
     assert!(!id.nullable);
     let username = column(schema, "User", "username");
-    assert_eq!(
-        (username.data_type.as_str(), username.length),
-        ("varchar", Some(50))
-    );
+    assert_eq!((username.data_type.as_str(), username.length), ("varchar", Some(50)));
     assert_eq!(username.key.as_deref(), Some("UNI"));
     assert_eq!(username.comment.as_deref(), Some("Login name"));
     assert!(!username.nullable);
     assert!(column(schema, "User", "email").nullable);
     let balance = column(schema, "User", "balance");
     assert_eq!((balance.precision, balance.scale), (Some(12), Some(2)));
-    assert!(
-        balance
-            .default
-            .as_deref()
-            .is_some_and(|d| d.starts_with('0')),
-        "{:?}",
-        balance.default
-    );
-    assert_eq!(
-        column(schema, "User", "department_id").key.as_deref(),
-        Some("MUL")
-    );
-    assert_eq!(
-        column(schema, "User", "created_at").key,
-        None,
-        "second column of an index is not a key"
-    );
+    assert!(balance.default.as_deref().is_some_and(|d| d.starts_with('0')), "{:?}", balance.default);
+    assert_eq!(column(schema, "User", "department_id").key.as_deref(), Some("MUL"));
+    assert_eq!(column(schema, "User", "created_at").key, None, "second column of an index is not a key");
 
     let user = schema.table("User").unwrap();
     let idx: Vec<(&str, Vec<&str>, bool)> = user
         .indexes
         .iter()
-        .map(|i| {
-            (
-                i.name.as_str(),
-                i.columns.iter().map(String::as_str).collect(),
-                i.unique,
-            )
-        })
+        .map(|i| (i.name.as_str(), i.columns.iter().map(String::as_str).collect(), i.unique))
         .collect();
-    assert!(
-        idx.contains(&(
-            "idx_user_dept_created",
-            vec!["department_id", "created_at"],
-            false
-        )),
-        "{idx:?}"
-    );
-    assert!(
-        idx.contains(&("idx_user_username", vec!["username"], true)),
-        "{idx:?}"
-    );
-    assert!(
-        user.indexes
-            .iter()
-            .any(|i| i.primary && i.columns == ["id"])
-    );
+    assert!(idx.contains(&("idx_user_dept_created", vec!["department_id", "created_at"], false)), "{idx:?}");
+    assert!(idx.contains(&("idx_user_username", vec!["username"], true)), "{idx:?}");
+    assert!(user.indexes.iter().any(|i| i.primary && i.columns == ["id"]));
     assert_eq!(user.foreign_keys.len(), 1);
     let fk = &user.foreign_keys[0];
     assert_eq!(
-        (
-            fk.columns.clone(),
-            fk.referenced_table.as_str(),
-            fk.referenced_columns.clone()
-        ),
-        (
-            vec!["department_id".to_owned()],
-            "department",
-            vec!["id".to_owned()]
-        )
+        (fk.columns.clone(), fk.referenced_table.as_str(), fk.referenced_columns.clone()),
+        (vec!["department_id".to_owned()], "department", vec!["id".to_owned()])
     );
     if kind == ServerKind::Mysql {
         assert_eq!(user.engine.as_deref(), Some("InnoDB"));
-        assert!(
-            column(schema, "User", "big")
-                .full_type
-                .ends_with("unsigned")
-        );
+        assert!(column(schema, "User", "big").full_type.ends_with("unsigned"));
     }
 }
 
@@ -198,11 +141,7 @@ async fn roundtrip(kind: ServerKind, schema_sql: &str) {
     assert!(report.success, "{report:?}");
     assert!(!report.version.clone().unwrap().is_empty());
     assert!(report.charset.is_some() && report.timezone.is_some());
-    assert_eq!(
-        report.read_only,
-        Some(false),
-        "a superuser/root account can write"
-    );
+    assert_eq!(report.read_only, Some(false), "a superuser/root account can write");
     assert_eq!(report.message, "connected");
 
     let pool = Pool::connect(&spec).await.unwrap();
@@ -227,14 +166,7 @@ async fn roundtrip(kind: ServerKind, schema_sql: &str) {
     assert_eq!(values[1], json!("alice"));
     assert_eq!(values[2], json!("1234.50"), "decimals keep every digit");
     assert!(values[3] == json!(true) || values[3] == json!(1));
-    assert!(
-        values[4]
-            .as_str()
-            .unwrap()
-            .starts_with("2024-01-01T12:00:00"),
-        "{}",
-        values[4]
-    );
+    assert!(values[4].as_str().unwrap().starts_with("2024-01-01T12:00:00"), "{}", values[4]);
     assert_eq!(values[5], json!("1990-05-17"));
     // MySQL's JSON type arrives as JSON; MariaDB's JSON is LONGTEXT and arrives as its text.
     let profile = match &values[6] {
@@ -245,16 +177,8 @@ async fn roundtrip(kind: ServerKind, schema_sql: &str) {
     assert_eq!(values[7], json!("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"));
     assert_eq!(values[8], json!("AP8Q"), "binary as base64");
     assert_eq!(values[9], json!(0.5));
-    let big = if kind == ServerKind::Mysql {
-        "18446744073709551615"
-    } else {
-        "9007199254740993"
-    };
-    assert_eq!(
-        values[10],
-        json!(big),
-        "integers beyond 2^53 travel as strings"
-    );
+    let big = if kind == ServerKind::Mysql { "18446744073709551615" } else { "9007199254740993" };
+    assert_eq!(values[10], json!(big), "integers beyond 2^53 travel as strings");
     pool.close().await;
 }
 
@@ -273,9 +197,7 @@ async fn sqlite_probe_introspect_and_decode() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shop.db");
     let url = format!("sqlite://{}?mode=rwc", path.display());
-    let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
-        .await
-        .unwrap();
+    let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.unwrap();
     sqlx::raw_sql(
         "CREATE TABLE department (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL UNIQUE);
          CREATE TABLE \"User\" (id INTEGER PRIMARY KEY, username VARCHAR(50) NOT NULL, department_id INTEGER REFERENCES department (id),
@@ -309,63 +231,31 @@ async fn sqlite_probe_introspect_and_decode() {
 
     let pool = Pool::connect(&spec).await.unwrap();
     let schema = pool.introspect().await.unwrap();
-    assert_eq!(
-        schema
-            .tables
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect::<Vec<_>>(),
-        ["User", "department"]
-    );
+    assert_eq!(schema.tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["User", "department"]);
     let id = column(&schema, "User", "id");
-    assert_eq!(
-        (id.key.as_deref(), id.extra.as_deref(), id.nullable),
-        (Some("PRI"), Some("auto_increment"), false)
-    );
+    assert_eq!((id.key.as_deref(), id.extra.as_deref(), id.nullable), (Some("PRI"), Some("auto_increment"), false));
     let username = column(&schema, "User", "username");
     assert_eq!(
-        (
-            username.data_type.as_str(),
-            username.length,
-            username.key.as_deref()
-        ),
+        (username.data_type.as_str(), username.length, username.key.as_deref()),
         ("varchar", Some(50), Some("UNI"))
     );
     let balance = column(&schema, "User", "balance");
-    assert_eq!(
-        (balance.precision, balance.scale, balance.default.as_deref()),
-        (Some(12), Some(2), Some("0"))
-    );
-    assert_eq!(
-        column(&schema, "User", "department_id").key.as_deref(),
-        Some("MUL")
-    );
+    assert_eq!((balance.precision, balance.scale, balance.default.as_deref()), (Some(12), Some(2), Some("0")));
+    assert_eq!(column(&schema, "User", "department_id").key.as_deref(), Some("MUL"));
     let user = schema.table("User").unwrap();
     assert_eq!(user.rows, Some(1));
     assert_eq!(user.foreign_keys[0].referenced_table, "department");
-    assert!(user.indexes.iter().any(|i| i.name == "idx_user_dept"
-        && i.columns == ["department_id", "username"]
-        && !i.unique));
-
-    let Pool::Sqlite(p) = &pool else {
-        unreachable!()
-    };
-    let row = sqlx::query("SELECT id, username, balance, active, avatar, score FROM \"User\"")
-        .fetch_one(p)
-        .await
-        .unwrap();
-    let values = decode::sqlite_row(&row).unwrap();
-    assert_eq!(
-        values,
-        vec![
-            json!(1),
-            json!("alice"),
-            json!(1234.5),
-            json!(true),
-            json!("AP8Q"),
-            json!(0.5)
-        ]
+    assert!(
+        user.indexes
+            .iter()
+            .any(|i| i.name == "idx_user_dept" && i.columns == ["department_id", "username"] && !i.unique)
     );
+
+    let Pool::Sqlite(p) = &pool else { unreachable!() };
+    let row =
+        sqlx::query("SELECT id, username, balance, active, avatar, score FROM \"User\"").fetch_one(p).await.unwrap();
+    let values = decode::sqlite_row(&row).unwrap();
+    assert_eq!(values, vec![json!(1), json!("alice"), json!(1234.5), json!(true), json!("AP8Q"), json!(0.5)]);
 }
 
 #[tokio::test]
@@ -381,61 +271,15 @@ async fn bad_configs_fail_at_the_right_stage() {
         s
     };
     let cases: Vec<(&str, Spec, Stage)> = vec![
-        (
-            "unknown host",
-            quick(Spec {
-                host: "no-such-host.invalid".into(),
-                ..spec(&pg)
-            }),
-            Stage::Dns,
-        ),
-        (
-            "closed port",
-            quick(Spec {
-                port: 1,
-                ..spec(&pg)
-            }),
-            Stage::TcpConnect,
-        ),
-        (
-            "missing database (pg)",
-            Spec {
-                database: "no_such_db_q".into(),
-                ..spec(&pg)
-            },
-            Stage::Database,
-        ),
-        (
-            "unknown role (pg)",
-            Spec {
-                username: "no_such_role_q".into(),
-                ..spec(&pg)
-            },
-            Stage::Authentication,
-        ),
-        (
-            "wrong password (mariadb)",
-            Spec {
-                password: Some("wrong".into()),
-                ..spec(&my)
-            },
-            Stage::Authentication,
-        ),
-        (
-            "missing database (mariadb)",
-            Spec {
-                database: "no_such_db_q".into(),
-                ..spec(&my)
-            },
-            Stage::Database,
-        ),
+        ("unknown host", quick(Spec { host: "no-such-host.invalid".into(), ..spec(&pg) }), Stage::Dns),
+        ("closed port", quick(Spec { port: 1, ..spec(&pg) }), Stage::TcpConnect),
+        ("missing database (pg)", Spec { database: "no_such_db_q".into(), ..spec(&pg) }, Stage::Database),
+        ("unknown role (pg)", Spec { username: "no_such_role_q".into(), ..spec(&pg) }, Stage::Authentication),
+        ("wrong password (mariadb)", Spec { password: Some("wrong".into()), ..spec(&my) }, Stage::Authentication),
+        ("missing database (mariadb)", Spec { database: "no_such_db_q".into(), ..spec(&my) }, Stage::Database),
         (
             "missing sqlite file",
-            Spec {
-                kind: Kind::Sqlite,
-                database: "/nonexistent/dir/x.db".into(),
-                ..spec(&pg)
-            },
+            Spec { kind: Kind::Sqlite, database: "/nonexistent/dir/x.db".into(), ..spec(&pg) },
             Stage::Database,
         ),
     ];
@@ -456,16 +300,10 @@ async fn demo_data_is_deterministic_and_realistic() {
     for name in ["a.db", "b.db"] {
         let path = dir.path().join(name);
         assert!(datasource::demo::create(&path).await.unwrap());
-        assert!(
-            !datasource::demo::create(&path).await.unwrap(),
-            "an existing file is left alone"
-        );
-        let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
-            "sqlite://{}",
-            path.display()
-        ))
-        .await
-        .unwrap();
+        assert!(!datasource::demo::create(&path).await.unwrap(), "an existing file is left alone");
+        let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
         let summary: (i64, f64, i64, String, String, i64, i64) = sqlx::query_as(
             "SELECT COUNT(*), SUM(amount), SUM(stock), MIN(\"createdAt\"), MAX(\"createdAt\"),
                     (SELECT COUNT(DISTINCT status) FROM \"Order\"), (SELECT COUNT(*) FROM \"User\" WHERE age IS NULL)
@@ -480,13 +318,7 @@ async fn demo_data_is_deterministic_and_realistic() {
     let (orders, amount, _, first, last, statuses, no_age) = summaries[0].clone();
     assert_eq!(orders, datasource::demo::ORDERS);
     assert!(amount > 1_000_000.0);
-    assert!(
-        first.starts_with("2023-01") && last > first,
-        "{first} .. {last}"
-    );
-    assert_eq!(
-        statuses, 5,
-        "cancelled, refunded, pending, shipped, completed"
-    );
+    assert!(first.starts_with("2023-01") && last > first, "{first} .. {last}");
+    assert_eq!(statuses, 5, "cancelled, refunded, pending, shipped, completed");
     assert!(no_age > 0, "some nullable values are null");
 }

@@ -99,6 +99,10 @@ catalogue! {
     DATASOURCE_UNREACHABLE = 6001, 422, None;
     /// The datasource's database is down or refuses Quarry right now; other datasources are unaffected.
     DATASOURCE_UNAVAILABLE = 6002, 503, None;
+    /// The query ran longer than its timeout and was cancelled on the database.
+    QUERY_TIMEOUT = 6003, 504, None;
+    /// The database refused to run the query; the message is the database's own.
+    QUERY_FAILED = 6004, 422, None;
     /// Too many requests from this user or client; retry after `Retry-After` seconds.
     RATE_LIMITED = 4290, 429, None;
     /// An unexpected server error. The message carries only the request id; details are in the server log.
@@ -145,11 +149,7 @@ mod tests {
     fn numbers_are_unique_and_statuses_are_errors() {
         let mut seen = HashSet::new();
         for code in ErrorCode::ALL {
-            assert!(
-                seen.insert(code.number()),
-                "duplicate code {}",
-                code.number()
-            );
+            assert!(seen.insert(code.number()), "duplicate code {}", code.number());
             assert!(code.number() != 0, "0 means success");
             assert!((400..600).contains(&code.http_status()), "{code:?}");
         }
@@ -163,10 +163,7 @@ mod tests {
             std::fs::write(path, &want).unwrap();
         }
         let have = std::fs::read_to_string(path).unwrap_or_default();
-        assert_eq!(
-            have, want,
-            "docs/errors.md is stale: run `UPDATE_DOCS=1 cargo test -p errors`"
-        );
+        assert_eq!(have, want, "docs/errors.md is stale: run `UPDATE_DOCS=1 cargo test -p errors`");
     }
 }
 
@@ -182,15 +179,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(
-        path: impl Into<String>,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> FieldError {
-        FieldError {
-            path: path.into(),
-            code,
-            message: message.into(),
-        }
+    pub fn new(path: impl Into<String>, code: &'static str, message: impl Into<String>) -> FieldError {
+        FieldError { path: path.into(), code, message: message.into() }
     }
 }

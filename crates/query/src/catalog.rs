@@ -27,12 +27,10 @@ impl TypeFamily {
         let t = data_type.to_lowercase();
         let t = t.split('(').next().unwrap_or("").trim();
         match t {
-            "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint" | "int2"
-            | "int4" | "int8" | "serial" | "bigserial" | "year" | "bit" => TypeFamily::Integer,
+            "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint" | "int2" | "int4" | "int8"
+            | "serial" | "bigserial" | "year" | "bit" => TypeFamily::Integer,
             "decimal" | "numeric" | "money" => TypeFamily::Decimal,
-            "float" | "double" | "real" | "double precision" | "float4" | "float8" => {
-                TypeFamily::Float
-            }
+            "float" | "double" | "real" | "double precision" | "float4" | "float8" => TypeFamily::Float,
             "boolean" | "bool" => TypeFamily::Boolean,
             "date" => TypeFamily::Date,
             "time" | "timetz" => TypeFamily::Time,
@@ -40,12 +38,11 @@ impl TypeFamily {
             "timestamptz" => TypeFamily::TimestampTz,
             "uuid" => TypeFamily::Uuid,
             "json" | "jsonb" => TypeFamily::Json,
-            "blob" | "tinyblob" | "mediumblob" | "longblob" | "binary" | "varbinary" | "bytea" => {
-                TypeFamily::Binary
+            "blob" | "tinyblob" | "mediumblob" | "longblob" | "binary" | "varbinary" | "bytea" => TypeFamily::Binary,
+            "char" | "varchar" | "text" | "tinytext" | "mediumtext" | "longtext" | "enum" | "set" | "clob"
+            | "nchar" | "nvarchar" | "citext" | "name" | "character" | "character varying" | "bpchar" => {
+                TypeFamily::Text
             }
-            "char" | "varchar" | "text" | "tinytext" | "mediumtext" | "longtext" | "enum"
-            | "set" | "clob" | "nchar" | "nvarchar" | "citext" | "name" | "character"
-            | "character varying" | "bpchar" => TypeFamily::Text,
             _ => TypeFamily::Other,
         }
     }
@@ -77,9 +74,7 @@ impl CatalogTable {
 
     /// Whether some index starts with `column`, so filters and sorts on it can use the index.
     pub fn leads_index(&self, column: &str) -> bool {
-        self.indexes
-            .iter()
-            .any(|i| i.first().is_some_and(|c| c == column))
+        self.indexes.iter().any(|i| i.first().is_some_and(|c| c == column))
     }
 }
 

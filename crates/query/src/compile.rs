@@ -63,12 +63,7 @@ struct Writer {
 
 impl Writer {
     fn new(dialect: Dialect) -> Writer {
-        Writer {
-            dialect,
-            sql: String::new(),
-            display: String::new(),
-            params: Vec::new(),
-        }
+        Writer { dialect, sql: String::new(), display: String::new(), params: Vec::new() }
     }
 
     /// Fixed SQL text (keywords, operators): never anything from the query.
@@ -172,11 +167,7 @@ fn cond(w: &mut Writer, plan: &Plan, c: &PCond) {
     match c {
         PCond::And(parts) | PCond::Or(parts) if parts.is_empty() => w.raw("1 = 1"),
         PCond::And(parts) | PCond::Or(parts) => {
-            let joiner = if matches!(c, PCond::And(_)) {
-                " AND "
-            } else {
-                " OR "
-            };
+            let joiner = if matches!(c, PCond::And(_)) { " AND " } else { " OR " };
             w.raw("(");
             for (i, p) in parts.iter().enumerate() {
                 if i > 0 {
@@ -191,31 +182,18 @@ fn cond(w: &mut Writer, plan: &Plan, c: &PCond) {
             cond(w, plan, inner);
             w.raw(")");
         }
-        PCond::Cmp {
-            operand,
-            op,
-            values,
-        } => compare(w, plan, operand, *op, values),
+        PCond::Cmp { operand, op, values } => compare(w, plan, operand, *op, values),
     }
 }
 
 fn compare(w: &mut Writer, plan: &Plan, operand: &Operand, op: Op, values: &[Scalar]) {
     let family = match operand {
         Operand::Column(c) => c.family,
-        Operand::Aggregate {
-            func: AggFn::Count, ..
-        } => TypeFamily::Integer,
-        Operand::Aggregate {
-            arg: Some(c),
-            func: AggFn::Min | AggFn::Max,
-            ..
-        } => c.family,
+        Operand::Aggregate { func: AggFn::Count, .. } => TypeFamily::Integer,
+        Operand::Aggregate { arg: Some(c), func: AggFn::Min | AggFn::Max, .. } => c.family,
         Operand::Aggregate { .. } => TypeFamily::Decimal,
     };
-    let pattern = matches!(
-        op,
-        Op::Like | Op::NotLike | Op::Starts | Op::Ends | Op::Contains
-    );
+    let pattern = matches!(op, Op::Like | Op::NotLike | Op::Starts | Op::Ends | Op::Contains);
     let lhs = |w: &mut Writer| {
         let textual = pattern && w.dialect == Dialect::Postgres && family != TypeFamily::Text;
         if textual {
@@ -223,11 +201,7 @@ fn compare(w: &mut Writer, plan: &Plan, operand: &Operand, op: Op, values: &[Sca
         }
         match operand {
             Operand::Column(c) => w.column(plan, c),
-            Operand::Aggregate {
-                func,
-                distinct,
-                arg,
-            } => aggregate(w, plan, *func, *distinct, arg.as_ref()),
+            Operand::Aggregate { func, distinct, arg } => aggregate(w, plan, *func, *distinct, arg.as_ref()),
         }
         if textual {
             w.raw(" AS TEXT)");
@@ -235,25 +209,15 @@ fn compare(w: &mut Writer, plan: &Plan, operand: &Operand, op: Op, values: &[Sca
     };
     let value = |w: &mut Writer, s: &Scalar| {
         let p = param_of(s);
-        let cast = if w.dialect == Dialect::Postgres {
-            pg_cast(family, &p)
-        } else {
-            None
-        };
+        let cast = if w.dialect == Dialect::Postgres { pg_cast(family, &p) } else { None };
         w.param(p, cast);
     };
     match op {
         Op::IsNull | Op::NotNull => {
             lhs(w);
-            w.raw(if op == Op::IsNull {
-                " IS NULL"
-            } else {
-                " IS NOT NULL"
-            });
+            w.raw(if op == Op::IsNull { " IS NULL" } else { " IS NOT NULL" });
         }
-        Op::In | Op::Nin if values.is_empty() => {
-            w.raw(if op == Op::In { "1 = 0" } else { "1 = 1" })
-        }
+        Op::In | Op::Nin if values.is_empty() => w.raw(if op == Op::In { "1 = 0" } else { "1 = 1" }),
         Op::In | Op::Nin => {
             lhs(w);
             w.raw(if op == Op::In { " IN (" } else { " NOT IN (" });
@@ -274,11 +238,7 @@ fn compare(w: &mut Writer, plan: &Plan, operand: &Operand, op: Op, values: &[Sca
         }
         Op::Like | Op::NotLike => {
             lhs(w);
-            w.raw(if op == Op::Like {
-                " LIKE "
-            } else {
-                " NOT LIKE "
-            });
+            w.raw(if op == Op::Like { " LIKE " } else { " NOT LIKE " });
             w.param(param_of(&values[0]), None);
         }
         Op::Starts | Op::Ends | Op::Contains => {
@@ -325,12 +285,7 @@ fn body(w: &mut Writer, plan: &Plan, select: bool) {
                         w.ident(a);
                     }
                 }
-                SelectItem::Aggregate {
-                    func,
-                    distinct,
-                    arg,
-                    alias,
-                } => {
+                SelectItem::Aggregate { func, distinct, arg, alias } => {
                     aggregate(w, plan, *func, *distinct, arg.as_ref());
                     if let Some(a) = alias {
                         w.raw(" AS ");
@@ -393,10 +348,7 @@ fn table(w: &mut Writer, plan: &Plan, index: usize) {
 /// Compiles a plan for one dialect.
 pub fn compile(plan: &Plan, dialect: Dialect) -> Result<CompiledQuery, Vec<Diagnostic>> {
     if dialect == Dialect::MySql && plan.joins.iter().any(|j| j.kind == JoinKind::Full) {
-        return Err(vec![Diagnostic::new(
-            "tables[0].joins",
-            "MySQL and MariaDB have no FULL JOIN",
-        )]);
+        return Err(vec![Diagnostic::new("tables[0].joins", "MySQL and MariaDB have no FULL JOIN")]);
     }
     let mut w = Writer::new(dialect);
     body(&mut w, plan, true);
@@ -436,12 +388,7 @@ pub fn compile(plan: &Plan, dialect: Dialect) -> Result<CompiledQuery, Vec<Diagn
     }
     let (count_sql, count_params) = if plan.directives.total {
         let mut c = Writer::new(dialect);
-        if plan.group_by.is_empty()
-            && !plan
-                .select
-                .iter()
-                .any(|s| matches!(s, SelectItem::Aggregate { .. }))
-        {
+        if plan.group_by.is_empty() && !plan.select.iter().any(|s| matches!(s, SelectItem::Aggregate { .. })) {
             c.raw("SELECT COUNT(*)");
             body(&mut c, plan, false);
         } else {
@@ -462,9 +409,7 @@ pub fn compile(plan: &Plan, dialect: Dialect) -> Result<CompiledQuery, Vec<Diagn
                 table: plan.tables[col.table].name.clone(),
                 name: alias.clone().unwrap_or_else(|| col.name.clone()),
             },
-            SelectItem::Aggregate {
-                func, arg, alias, ..
-            } => OutputColumn {
+            SelectItem::Aggregate { func, arg, alias, .. } => OutputColumn {
                 table: plan.tables[0].name.clone(),
                 name: alias.clone().unwrap_or_else(|| match arg {
                     Some(c) => format!("{}({})", func.sql().to_lowercase(), c.name),

@@ -15,11 +15,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            path: path.into(),
-            message: message.into(),
-            suggestion: None,
-        }
+        Diagnostic { path: path.into(), message: message.into(), suggestion: None }
     }
 
     pub fn with_suggestion(mut self, suggestion: Option<String>) -> Diagnostic {
@@ -45,10 +41,7 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// The candidate closest to `name`, if any is reasonably close.
-pub(crate) fn closest<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
+pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     candidates
         .into_iter()
         .map(|c| (distance(name, c), c))
@@ -63,10 +56,7 @@ mod tests {
 
     #[test]
     fn suggests_near_names_only() {
-        assert_eq!(
-            closest("createAt", ["createdAt", "id", "status"]),
-            Some("createdAt".into())
-        );
+        assert_eq!(closest("createAt", ["createdAt", "id", "status"]), Some("createdAt".into()));
         assert_eq!(closest("USER", ["User", "Order"]), Some("User".into()));
         assert_eq!(closest("zzzzzz", ["User", "Order"]), None);
     }

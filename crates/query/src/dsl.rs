@@ -120,12 +120,7 @@ pub enum Op {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
     Column(ColRef),
-    Aggregate {
-        func: AggFn,
-        distinct: bool,
-        arg: Option<ColRef>,
-        path: String,
-    },
+    Aggregate { func: AggFn, distinct: bool, arg: Option<ColRef>, path: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -133,12 +128,7 @@ pub enum Cond {
     And(Vec<Cond>),
     Or(Vec<Cond>),
     Not(Box<Cond>),
-    Cmp {
-        target: Target,
-        op: Op,
-        values: Vec<Scalar>,
-        path: String,
-    },
+    Cmp { target: Target, op: Op, values: Vec<Scalar>, path: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,11 +193,7 @@ fn is_alias(s: &str) -> bool {
 /// A name as written in the DSL: non-empty, no whitespace, quotes, parentheses or control characters.
 /// Whether it exists is checked against the catalog later.
 fn is_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 128
-        && !s
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || "()'\"`;,".contains(c))
+    !s.is_empty() && s.len() <= 128 && !s.chars().any(|c| c.is_whitespace() || c.is_control() || "()'\"`;,".contains(c))
 }
 
 impl Parser {
@@ -222,25 +208,14 @@ impl Parser {
             None => (None, text),
         };
         if !is_name(name) || qualifier.is_some_and(|q| !is_name(q)) || name.contains('.') {
-            self.err(
-                path,
-                format!("{text:?} is not a column name (write name or alias.name)"),
-            );
+            self.err(path, format!("{text:?} is not a column name (write name or alias.name)"));
             return None;
         }
-        Some(ColRef {
-            qualifier: qualifier.map(str::to_owned),
-            name: name.to_owned(),
-            path: path.to_owned(),
-        })
+        Some(ColRef { qualifier: qualifier.map(str::to_owned), name: name.to_owned(), path: path.to_owned() })
     }
 
     /// `count(*)`, `count(distinct x)`, `sum(x)`… without an alias.
-    fn aggregate(
-        &mut self,
-        text: &str,
-        path: &str,
-    ) -> Option<Option<(AggFn, bool, Option<ColRef>)>> {
+    fn aggregate(&mut self, text: &str, path: &str) -> Option<Option<(AggFn, bool, Option<ColRef>)>> {
         let Some((func, rest)) = text.split_once('(') else {
             return Some(None);
         };
@@ -251,10 +226,7 @@ impl Parser {
             "min" => AggFn::Min,
             "max" => AggFn::Max,
             other => {
-                self.err(
-                    path,
-                    format!("unknown function {other:?}: use count, sum, avg, min or max"),
-                );
+                self.err(path, format!("unknown function {other:?}: use count, sum, avg, min or max"));
                 return None;
             }
         };
@@ -280,10 +252,7 @@ impl Parser {
 
     fn column_item(&mut self, value: &Value, path: &str) -> Option<ColumnItem> {
         let Some(text) = value.as_str() else {
-            self.err(
-                path,
-                "must be a string such as \"id\", \"u.*\" or \"count(*) as n\"",
-            );
+            self.err(path, "must be a string such as \"id\", \"u.*\" or \"count(*) as n\"");
             return None;
         };
         let lower = text.to_lowercase();
@@ -294,55 +263,34 @@ impl Parser {
         if let Some(a) = alias
             && !is_alias(a)
         {
-            self.err(
-                path,
-                format!("alias {a:?} must be letters, digits and _ (not starting with a digit)"),
-            );
+            self.err(path, format!("alias {a:?} must be letters, digits and _ (not starting with a digit)"));
             return None;
         }
         let alias = alias.map(str::to_owned);
         if expr == "*" {
-            return Some(ColumnItem::All {
-                qualifier: None,
-                path: path.to_owned(),
-            });
+            return Some(ColumnItem::All { qualifier: None, path: path.to_owned() });
         }
         if let Some(q) = expr.strip_suffix(".*") {
             if !is_name(q) {
-                self.err(
-                    path,
-                    format!("{expr:?} is not a table alias followed by .*"),
-                );
+                self.err(path, format!("{expr:?} is not a table alias followed by .*"));
                 return None;
             }
-            return Some(ColumnItem::All {
-                qualifier: Some(q.to_owned()),
-                path: path.to_owned(),
-            });
+            return Some(ColumnItem::All { qualifier: Some(q.to_owned()), path: path.to_owned() });
         }
         match self.aggregate(expr, path)? {
-            Some((func, distinct, arg)) => Some(ColumnItem::Aggregate {
-                func,
-                distinct,
-                arg,
-                alias,
-                path: path.to_owned(),
-            }),
-            None => Some(ColumnItem::Column {
-                col: self.col_ref(expr, path)?,
-                alias,
-            }),
+            Some((func, distinct, arg)) => {
+                Some(ColumnItem::Aggregate { func, distinct, arg, alias, path: path.to_owned() })
+            }
+            None => Some(ColumnItem::Column { col: self.col_ref(expr, path)?, alias }),
         }
     }
 
     fn columns(&mut self, value: Option<&Value>, path: &str) -> Vec<ColumnItem> {
         match value {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| self.column_item(v, &format!("{path}[{i}]")))
-                .collect(),
+            Some(Value::Array(items)) => {
+                items.iter().enumerate().filter_map(|(i, v)| self.column_item(v, &format!("{path}[{i}]"))).collect()
+            }
             Some(_) => {
                 self.err(path, "must be an array of column expressions");
                 Vec::new()
@@ -381,11 +329,8 @@ impl Parser {
             self.err(path, format!("at most {MAX_LIST} values"));
             return None;
         }
-        let values: Vec<Option<Scalar>> = items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| self.scalar(v, &format!("{path}[{i}]")))
-            .collect();
+        let values: Vec<Option<Scalar>> =
+            items.iter().enumerate().map(|(i, v)| self.scalar(v, &format!("{path}[{i}]"))).collect();
         values.into_iter().collect()
     }
 
@@ -400,12 +345,7 @@ impl Parser {
     }
 
     fn operator(&mut self, target: Target, op: &str, value: &Value, path: &str) -> Option<Cond> {
-        let cmp = |op: Op, values: Vec<Scalar>| Cond::Cmp {
-            target: target.clone(),
-            op,
-            values,
-            path: path.to_owned(),
-        };
+        let cmp = |op: Op, values: Vec<Scalar>| Cond::Cmp { target: target.clone(), op, values, path: path.to_owned() };
         let single = |p: &mut Parser, op: Op, null_op: Option<Op>| {
             let v = p.scalar(value, path)?;
             match (v, null_op) {
@@ -461,22 +401,14 @@ impl Parser {
                 return None;
             }
             let (func, distinct, arg) = self.aggregate(key, path)??;
-            return Some(Target::Aggregate {
-                func,
-                distinct,
-                arg,
-                path: path.to_owned(),
-            });
+            return Some(Target::Aggregate { func, distinct, arg, path: path.to_owned() });
         }
         self.col_ref(key, path).map(Target::Column)
     }
 
     fn condition(&mut self, value: &Value, path: &str, depth: usize, having: bool) -> Option<Cond> {
         if depth > MAX_DEPTH {
-            self.err(
-                path,
-                format!("conditions nest deeper than {MAX_DEPTH} levels"),
-            );
+            self.err(path, format!("conditions nest deeper than {MAX_DEPTH} levels"));
             return None;
         }
         let Some(map) = value.as_object() else {
@@ -500,44 +432,31 @@ impl Parser {
                     let parts: Vec<Cond> = items
                         .iter()
                         .enumerate()
-                        .filter_map(|(i, c)| {
-                            self.condition(c, &format!("{p}[{i}]"), depth + 1, having)
-                        })
+                        .filter_map(|(i, c)| self.condition(c, &format!("{p}[{i}]"), depth + 1, having))
                         .collect();
-                    all.push(if key == "$and" {
-                        Cond::And(parts)
-                    } else {
-                        Cond::Or(parts)
-                    });
+                    all.push(if key == "$and" { Cond::And(parts) } else { Cond::Or(parts) });
                 }
                 "$not" => {
                     if let Some(c) = self.condition(v, &p, depth + 1, having) {
                         all.push(Cond::Not(Box::new(c)));
                     }
                 }
-                k if k.starts_with('$') => self.err(
-                    &p,
-                    format!("unknown logical operator {k:?}: use $and, $or or $not"),
-                ),
+                k if k.starts_with('$') => {
+                    self.err(&p, format!("unknown logical operator {k:?}: use $and, $or or $not"))
+                }
                 k => {
                     let Some(target) = self.target(k, &p, having) else {
                         continue;
                     };
                     match v {
-                        Value::Object(ops)
-                            if ops.keys().all(|o| o.starts_with('$')) && !ops.is_empty() =>
-                        {
+                        Value::Object(ops) if ops.keys().all(|o| o.starts_with('$')) && !ops.is_empty() => {
                             for (op, arg) in ops {
-                                if let Some(c) =
-                                    self.operator(target.clone(), op, arg, &format!("{p}.{op}"))
-                                {
+                                if let Some(c) = self.operator(target.clone(), op, arg, &format!("{p}.{op}")) {
                                     all.push(c);
                                 }
                             }
                         }
-                        Value::Object(_) => {
-                            self.err(&p, "must be a value or an object of $operators")
-                        }
+                        Value::Object(_) => self.err(&p, "must be a value or an object of $operators"),
                         Value::Array(_) => {
                             if let Some(c) = self.operator(target, "$in", v, &p) {
                                 all.push(c);
@@ -552,11 +471,7 @@ impl Parser {
                 }
             }
         }
-        Some(if all.len() == 1 {
-            all.pop().expect("one")
-        } else {
-            Cond::And(all)
-        })
+        Some(if all.len() == 1 { all.pop().expect("one") } else { Cond::And(all) })
     }
 
     fn order(&mut self, value: Option<&Value>, path: &str) -> Vec<OrderItem> {
@@ -573,10 +488,7 @@ impl Parser {
         for (i, item) in items.iter().enumerate() {
             let p = format!("{path}[{i}]");
             let Some(text) = item.as_str().map(str::trim) else {
-                self.err(
-                    &p,
-                    "must be a string: \"col\", \"col+\", \"col-\" or \"-col\"",
-                );
+                self.err(&p, "must be a string: \"col\", \"col+\", \"col-\" or \"-col\"");
                 continue;
             };
             let (name, desc) = if let Some(n) = text.strip_suffix('-') {
@@ -618,10 +530,7 @@ impl Parser {
                 let mut out = Vec::new();
                 for (k, v) in m {
                     let p = format!("{path}.{k}");
-                    let (Some(l), Some(r)) = (
-                        self.col_ref(k, &p),
-                        v.as_str().and_then(|s| self.col_ref(s, &p)),
-                    ) else {
+                    let (Some(l), Some(r)) = (self.col_ref(k, &p), v.as_str().and_then(|s| self.col_ref(s, &p))) else {
                         self.err(&p, "must map a column to a column");
                         continue;
                     };
@@ -646,9 +555,7 @@ impl Parser {
         parts.push(&text[start..]);
         for part in parts {
             let part = part.trim();
-            let op = ["<=", ">=", "<>", "!=", "=", "<", ">"]
-                .into_iter()
-                .find(|o| part.contains(o));
+            let op = ["<=", ">=", "<>", "!=", "=", "<", ">"].into_iter().find(|o| part.contains(o));
             let Some(op) = op else {
                 self.err(path, format!("{part:?}: expected column = column"));
                 continue;
@@ -674,10 +581,7 @@ impl Parser {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) if is_alias(s) => Some(s.clone()),
             Some(_) => {
-                self.err(
-                    path,
-                    "must be letters, digits and _ (not starting with a digit)",
-                );
+                self.err(path, "must be letters, digits and _ (not starting with a digit)");
                 None
             }
         }
@@ -689,12 +593,7 @@ impl Parser {
             return None;
         };
         self.unknown_keys(m, &["type", "table", "alias", "on", "columns"], path);
-        let kind = match m
-            .get("type")
-            .and_then(Value::as_str)
-            .map(str::to_uppercase)
-            .as_deref()
-        {
+        let kind = match m.get("type").and_then(Value::as_str).map(str::to_uppercase).as_deref() {
             None | Some("INNER") => JoinKind::Inner,
             Some("LEFT") => JoinKind::Left,
             Some("RIGHT") => JoinKind::Right,
@@ -717,23 +616,13 @@ impl Parser {
         let alias = self.alias(m.get("alias"), &format!("{path}.alias"));
         let on = self.on(m.get("on"), &format!("{path}.on"));
         let columns = self.columns(m.get("columns"), &format!("{path}.columns"));
-        Some(JoinSpec {
-            kind,
-            table,
-            alias,
-            on,
-            columns,
-            path: path.to_owned(),
-        })
+        Some(JoinSpec { kind, table, alias, on, columns, path: path.to_owned() })
     }
 
     fn unknown_keys(&mut self, m: &Map<String, Value>, known: &[&str], path: &str) {
         for k in m.keys() {
             if !known.contains(&k.as_str()) {
-                self.err(
-                    format!("{path}.{k}"),
-                    format!("unknown field (expected one of {})", known.join(", ")),
-                );
+                self.err(format!("{path}.{k}"), format!("unknown field (expected one of {})", known.join(", ")));
             }
         }
     }
@@ -745,10 +634,7 @@ impl Parser {
         };
         self.unknown_keys(
             m,
-            &[
-                "name", "alias", "columns", "where", "joins", "groupBy", "having", "orderBy",
-                "limit", "offset",
-            ],
+            &["name", "alias", "columns", "where", "joins", "groupBy", "having", "orderBy", "limit", "offset"],
             path,
         );
         let name = match m.get("name").and_then(Value::as_str) {
@@ -766,11 +652,9 @@ impl Parser {
         };
         let joins = match m.get("joins") {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, j)| self.join(j, &format!("{path}.joins[{i}]")))
-                .collect(),
+            Some(Value::Array(items)) => {
+                items.iter().enumerate().filter_map(|(i, j)| self.join(j, &format!("{path}.joins[{i}]"))).collect()
+            }
             Some(_) => {
                 self.err(format!("{path}.joins"), "must be an array");
                 Vec::new()
@@ -793,10 +677,7 @@ impl Parser {
                 })
                 .collect(),
             Some(_) => {
-                self.err(
-                    format!("{path}.groupBy"),
-                    "must be an array of column names",
-                );
+                self.err(format!("{path}.groupBy"), "must be an array of column names");
                 Vec::new()
             }
         };
@@ -835,9 +716,7 @@ impl Parser {
             let p = format!("directives.{k}");
             match (k.as_str(), v) {
                 ("@cache", Value::Bool(b)) => d.cache_ttl = b.then_some(60),
-                ("@cache", Value::Number(n))
-                    if n.as_u64().is_some_and(|s| s > 0 && s <= 86_400) =>
-                {
+                ("@cache", Value::Number(n)) if n.as_u64().is_some_and(|s| s > 0 && s <= 86_400) => {
                     d.cache_ttl = n.as_u64()
                 }
                 ("@cache", Value::Object(o)) => match o.get("ttl").and_then(Value::as_u64) {
@@ -856,15 +735,9 @@ impl Parser {
 
 /// Parses a query, reporting every problem with its path.
 pub fn parse(value: &Value) -> Result<Query, Vec<Diagnostic>> {
-    let mut p = Parser {
-        errors: Vec::new(),
-        conditions: 0,
-    };
+    let mut p = Parser { errors: Vec::new(), conditions: 0 };
     let Some(m) = value.as_object() else {
-        return Err(vec![Diagnostic::new(
-            "",
-            "the query must be an object with tables",
-        )]);
+        return Err(vec![Diagnostic::new("", "the query must be an object with tables")]);
     };
     p.unknown_keys(m, &["tables", "directives"], "query");
     let root = match m.get("tables") {

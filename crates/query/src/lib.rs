@@ -16,14 +16,10 @@ pub use catalog::{Catalog, CatalogColumn, CatalogTable, TypeFamily};
 pub use compile::{CompiledQuery, Dialect, OutputColumn, Param, compile};
 pub use diagnostic::Diagnostic;
 pub use dsl::{Directives, parse};
-pub use plan::{Plan, resolve};
+pub use plan::{ColumnUse, Plan, resolve};
 
 /// Parses, checks and compiles a query in one step, collecting every problem.
-pub fn build(
-    query: &serde_json::Value,
-    catalog: &Catalog,
-    dialect: Dialect,
-) -> Result<CompiledQuery, Vec<Diagnostic>> {
+pub fn build(query: &serde_json::Value, catalog: &Catalog, dialect: Dialect) -> Result<CompiledQuery, Vec<Diagnostic>> {
     let parsed = parse(query)?;
     let plan = resolve(&parsed, catalog)?;
     compile(&plan, dialect)

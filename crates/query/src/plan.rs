@@ -4,9 +4,7 @@
 use crate::Diagnostic;
 use crate::catalog::{Catalog, CatalogTable, TypeFamily};
 use crate::diagnostic::closest;
-use crate::dsl::{
-    AggFn, CmpOp, ColRef, ColumnItem, Cond, Directives, JoinKind, Op, Query, Scalar, Target,
-};
+use crate::dsl::{AggFn, CmpOp, ColRef, ColumnItem, Cond, Directives, JoinKind, Op, Query, Scalar, Target};
 
 /// A checked column: which table (index into `Plan::tables`), its name and type family.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,26 +25,14 @@ pub struct PlanTable {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SelectItem {
-    Column {
-        col: ColumnId,
-        alias: Option<String>,
-    },
-    Aggregate {
-        func: AggFn,
-        distinct: bool,
-        arg: Option<ColumnId>,
-        alias: Option<String>,
-    },
+    Column { col: ColumnId, alias: Option<String> },
+    Aggregate { func: AggFn, distinct: bool, arg: Option<ColumnId>, alias: Option<String> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
     Column(ColumnId),
-    Aggregate {
-        func: AggFn,
-        distinct: bool,
-        arg: Option<ColumnId>,
-    },
+    Aggregate { func: AggFn, distinct: bool, arg: Option<ColumnId> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,11 +40,7 @@ pub enum PCond {
     And(Vec<PCond>),
     Or(Vec<PCond>),
     Not(Box<PCond>),
-    Cmp {
-        operand: Operand,
-        op: Op,
-        values: Vec<Scalar>,
-    },
+    Cmp { operand: Operand, op: Op, values: Vec<Scalar> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -104,10 +86,7 @@ impl<'a> Resolver<'a> {
     fn add_table(&mut self, name: &str, alias: Option<&str>, path: &str) -> Option<usize> {
         let Some(table) = self.catalog.table(name) else {
             let suggestion = closest(name, self.catalog.tables.iter().map(|t| t.name.as_str()));
-            self.err(
-                Diagnostic::new(path, format!("unknown table {name:?}"))
-                    .with_suggestion(suggestion),
-            );
+            self.err(Diagnostic::new(path, format!("unknown table {name:?}")).with_suggestion(suggestion));
             return None;
         };
         let alias_name = alias.unwrap_or(name).to_owned();
@@ -120,12 +99,7 @@ impl<'a> Resolver<'a> {
         }
         self.tables.push((
             table,
-            PlanTable {
-                name: name.to_owned(),
-                alias: alias_name,
-                explicit_alias: alias.is_some(),
-                rows: table.rows,
-            },
+            PlanTable { name: name.to_owned(), alias: alias_name, explicit_alias: alias.is_some(), rows: table.rows },
         ));
         Some(self.tables.len() - 1)
     }
@@ -139,8 +113,7 @@ impl<'a> Resolver<'a> {
                 None => {
                     let suggestion = closest(q, self.tables.iter().map(|(_, t)| t.alias.as_str()));
                     self.err(
-                        Diagnostic::new(&col.path, format!("unknown table alias {q:?}"))
-                            .with_suggestion(suggestion),
+                        Diagnostic::new(&col.path, format!("unknown table alias {q:?}")).with_suggestion(suggestion),
                     );
                     return None;
                 }
@@ -148,11 +121,7 @@ impl<'a> Resolver<'a> {
         };
         let (table, plan_table) = &self.tables[index];
         match table.column(&col.name) {
-            Some(c) => Some(ColumnId {
-                table: index,
-                name: c.name.clone(),
-                family: c.family,
-            }),
+            Some(c) => Some(ColumnId { table: index, name: c.name.clone(), family: c.family }),
             None => {
                 let suggestion = closest(&col.name, table.columns.iter().map(|c| c.name.as_str()));
                 let message = format!("unknown column {:?} in {:?}", col.name, plan_table.name);
@@ -168,11 +137,7 @@ impl<'a> Resolver<'a> {
             .columns
             .iter()
             .map(|c| SelectItem::Column {
-                col: ColumnId {
-                    table,
-                    name: c.name.clone(),
-                    family: c.family,
-                },
+                col: ColumnId { table, name: c.name.clone(), family: c.family },
                 alias: None,
             })
             .collect()
@@ -181,38 +146,24 @@ impl<'a> Resolver<'a> {
     fn items(&mut self, items: &[ColumnItem], default_table: usize, out: &mut Vec<SelectItem>) {
         for item in items {
             match item {
-                ColumnItem::All {
-                    qualifier: None, ..
-                } => out.extend(self.all_columns(default_table)),
-                ColumnItem::All {
-                    qualifier: Some(q),
-                    path,
-                } => match self.tables.iter().position(|(_, t)| &t.alias == q) {
-                    Some(i) => out.extend(self.all_columns(i)),
-                    None => {
-                        let suggestion =
-                            closest(q, self.tables.iter().map(|(_, t)| t.alias.as_str()));
-                        self.err(
-                            Diagnostic::new(path, format!("unknown table alias {q:?}"))
-                                .with_suggestion(suggestion),
-                        );
-                    }
-                },
-                ColumnItem::Column { col, alias } => {
-                    if let Some(c) = self.column(col, default_table) {
-                        out.push(SelectItem::Column {
-                            col: c,
-                            alias: alias.clone(),
-                        });
+                ColumnItem::All { qualifier: None, .. } => out.extend(self.all_columns(default_table)),
+                ColumnItem::All { qualifier: Some(q), path } => {
+                    match self.tables.iter().position(|(_, t)| &t.alias == q) {
+                        Some(i) => out.extend(self.all_columns(i)),
+                        None => {
+                            let suggestion = closest(q, self.tables.iter().map(|(_, t)| t.alias.as_str()));
+                            self.err(
+                                Diagnostic::new(path, format!("unknown table alias {q:?}")).with_suggestion(suggestion),
+                            );
+                        }
                     }
                 }
-                ColumnItem::Aggregate {
-                    func,
-                    distinct,
-                    arg,
-                    alias,
-                    ..
-                } => {
+                ColumnItem::Column { col, alias } => {
+                    if let Some(c) = self.column(col, default_table) {
+                        out.push(SelectItem::Column { col: c, alias: alias.clone() });
+                    }
+                }
+                ColumnItem::Aggregate { func, distinct, arg, alias, .. } => {
                     let arg_id = match arg {
                         Some(a) => match self.column(a, default_table) {
                             Some(c) => Some(c),
@@ -250,10 +201,7 @@ impl<'a> Resolver<'a> {
             }
             (TypeFamily::Integer, Scalar::Float(_)) => Some(value.clone()),
             (TypeFamily::Decimal, Scalar::Int(_) | Scalar::Float(_)) => Some(value.clone()),
-            (TypeFamily::Decimal | TypeFamily::Float, Scalar::Text(t)) => match t
-                .trim()
-                .parse::<f64>()
-            {
+            (TypeFamily::Decimal | TypeFamily::Float, Scalar::Text(t)) => match t.trim().parse::<f64>() {
                 // Exact decimals stay text so no digit is lost in binding.
                 Ok(_) if family == TypeFamily::Decimal => Some(Scalar::Text(t.trim().to_owned())),
                 Ok(f) => Some(Scalar::Float(f)),
@@ -270,31 +218,19 @@ impl<'a> Resolver<'a> {
             },
             (TypeFamily::Boolean, _) => bad(self, "a boolean"),
             (
-                TypeFamily::Date
-                | TypeFamily::Time
-                | TypeFamily::Timestamp
-                | TypeFamily::TimestampTz,
+                TypeFamily::Date | TypeFamily::Time | TypeFamily::Timestamp | TypeFamily::TimestampTz,
                 Scalar::Text(t),
             ) => {
                 if t.trim().starts_with(|c: char| c.is_ascii_digit()) && t.len() <= 40 {
                     Some(Scalar::Text(t.trim().to_owned()))
                 } else {
-                    bad(
-                        self,
-                        "a date or time such as 2024-01-01 or 2024-01-01T12:00:00Z",
-                    )
+                    bad(self, "a date or time such as 2024-01-01 or 2024-01-01T12:00:00Z")
                 }
             }
-            (
-                TypeFamily::Date
-                | TypeFamily::Time
-                | TypeFamily::Timestamp
-                | TypeFamily::TimestampTz,
-                _,
-            ) => bad(self, "a date or time string"),
-            (TypeFamily::Uuid, Scalar::Text(t)) if t.len() == 36 || t.len() == 32 => {
-                Some(value.clone())
+            (TypeFamily::Date | TypeFamily::Time | TypeFamily::Timestamp | TypeFamily::TimestampTz, _) => {
+                bad(self, "a date or time string")
             }
+            (TypeFamily::Uuid, Scalar::Text(t)) if t.len() == 36 || t.len() == 32 => Some(value.clone()),
             (TypeFamily::Uuid, _) => bad(self, "a UUID"),
             (TypeFamily::Text, Scalar::Int(i)) => Some(Scalar::Text(i.to_string())),
             (TypeFamily::Text, Scalar::Float(f)) => Some(Scalar::Text(f.to_string())),
@@ -303,117 +239,53 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn operand(
-        &mut self,
-        target: &Target,
-        default_table: usize,
-        aliases: &[(String, SelectItem)],
-    ) -> Option<Operand> {
+    fn operand(&mut self, target: &Target, default_table: usize, aliases: &[(String, SelectItem)]) -> Option<Operand> {
         match target {
             Target::Column(col) => {
                 // In having, an unqualified name may be an output alias such as `total`.
                 if col.qualifier.is_none()
-                    && let Some((
-                        _,
-                        SelectItem::Aggregate {
-                            func,
-                            distinct,
-                            arg,
-                            ..
-                        },
-                    )) = aliases.iter().find(|(a, _)| *a == col.name)
+                    && let Some((_, SelectItem::Aggregate { func, distinct, arg, .. })) =
+                        aliases.iter().find(|(a, _)| *a == col.name)
                 {
-                    return Some(Operand::Aggregate {
-                        func: *func,
-                        distinct: *distinct,
-                        arg: arg.clone(),
-                    });
+                    return Some(Operand::Aggregate { func: *func, distinct: *distinct, arg: arg.clone() });
                 }
                 self.column(col, default_table).map(Operand::Column)
             }
-            Target::Aggregate {
-                func,
-                distinct,
-                arg,
-                ..
-            } => {
+            Target::Aggregate { func, distinct, arg, .. } => {
                 let arg = match arg {
                     Some(a) => Some(self.column(a, default_table)?),
                     None => None,
                 };
-                Some(Operand::Aggregate {
-                    func: *func,
-                    distinct: *distinct,
-                    arg,
-                })
+                Some(Operand::Aggregate { func: *func, distinct: *distinct, arg })
             }
         }
     }
 
-    fn cond(
-        &mut self,
-        cond: &Cond,
-        default_table: usize,
-        aliases: &[(String, SelectItem)],
-    ) -> Option<PCond> {
+    fn cond(&mut self, cond: &Cond, default_table: usize, aliases: &[(String, SelectItem)]) -> Option<PCond> {
         match cond {
-            Cond::And(parts) => Some(PCond::And(
-                parts
-                    .iter()
-                    .filter_map(|c| self.cond(c, default_table, aliases))
-                    .collect(),
-            )),
-            Cond::Or(parts) => Some(PCond::Or(
-                parts
-                    .iter()
-                    .filter_map(|c| self.cond(c, default_table, aliases))
-                    .collect(),
-            )),
-            Cond::Not(inner) => self
-                .cond(inner, default_table, aliases)
-                .map(|c| PCond::Not(Box::new(c))),
-            Cond::Cmp {
-                target,
-                op,
-                values,
-                path,
-            } => {
+            Cond::And(parts) => {
+                Some(PCond::And(parts.iter().filter_map(|c| self.cond(c, default_table, aliases)).collect()))
+            }
+            Cond::Or(parts) => {
+                Some(PCond::Or(parts.iter().filter_map(|c| self.cond(c, default_table, aliases)).collect()))
+            }
+            Cond::Not(inner) => self.cond(inner, default_table, aliases).map(|c| PCond::Not(Box::new(c))),
+            Cond::Cmp { target, op, values, path } => {
                 let operand = self.operand(target, default_table, aliases)?;
                 let family = match &operand {
                     Operand::Column(c) => c.family,
-                    Operand::Aggregate {
-                        func: AggFn::Count, ..
-                    } => TypeFamily::Integer,
-                    Operand::Aggregate {
-                        arg: Some(c),
-                        func: AggFn::Min | AggFn::Max,
-                        ..
-                    } => c.family,
+                    Operand::Aggregate { func: AggFn::Count, .. } => TypeFamily::Integer,
+                    Operand::Aggregate { arg: Some(c), func: AggFn::Min | AggFn::Max, .. } => c.family,
                     Operand::Aggregate { .. } => TypeFamily::Float,
                 };
-                let pattern_op = matches!(
-                    op,
-                    Op::Like | Op::NotLike | Op::Starts | Op::Ends | Op::Contains
-                );
+                let pattern_op = matches!(op, Op::Like | Op::NotLike | Op::Starts | Op::Ends | Op::Contains);
                 let mut typed = Vec::with_capacity(values.len());
                 for (i, v) in values.iter().enumerate() {
-                    let p = if values.len() > 1 {
-                        format!("{path}[{i}]")
-                    } else {
-                        path.clone()
-                    };
-                    let t = if pattern_op {
-                        Some(v.clone())
-                    } else {
-                        self.typed(v, family, &p)
-                    };
+                    let p = if values.len() > 1 { format!("{path}[{i}]") } else { path.clone() };
+                    let t = if pattern_op { Some(v.clone()) } else { self.typed(v, family, &p) };
                     typed.extend(t);
                 }
-                Some(PCond::Cmp {
-                    operand,
-                    op: *op,
-                    values: typed,
-                })
+                Some(PCond::Cmp { operand, op: *op, values: typed })
             }
         }
     }
@@ -421,17 +293,9 @@ impl<'a> Resolver<'a> {
 
 /// Checks a parsed query against the catalog, reporting every problem.
 pub fn resolve(query: &Query, catalog: &Catalog) -> Result<Plan, Vec<Diagnostic>> {
-    let mut r = Resolver {
-        catalog,
-        tables: Vec::new(),
-        errors: Vec::new(),
-    };
+    let mut r = Resolver { catalog, tables: Vec::new(), errors: Vec::new() };
     let root = &query.root;
-    let Some(root_index) = r.add_table(
-        &root.name,
-        root.alias.as_deref(),
-        &format!("{}.name", root.path),
-    ) else {
+    let Some(root_index) = r.add_table(&root.name, root.alias.as_deref(), &format!("{}.name", root.path)) else {
         return Err(r.errors);
     };
     let mut joins = Vec::new();
@@ -441,10 +305,7 @@ pub fn resolve(query: &Query, catalog: &Catalog) -> Result<Plan, Vec<Diagnostic>
         join_indexes.push(idx);
         let Some(idx) = idx else { continue };
         if j.on.is_empty() {
-            r.err(Diagnostic::new(
-                format!("{}.on", j.path),
-                "a join needs a condition such as \"u.id = p.userId\"",
-            ));
+            r.err(Diagnostic::new(format!("{}.on", j.path), "a join needs a condition such as \"u.id = p.userId\""));
         }
         let on: Vec<(ColumnId, CmpOp, ColumnId)> =
             j.on.iter()
@@ -454,11 +315,7 @@ pub fn resolve(query: &Query, catalog: &Catalog) -> Result<Plan, Vec<Diagnostic>
                     Some((l, *op, rt))
                 })
                 .collect();
-        joins.push(PlanJoin {
-            kind: j.kind,
-            table: idx,
-            on,
-        });
+        joins.push(PlanJoin { kind: j.kind, table: idx, on });
     }
 
     let mut select = Vec::new();
@@ -473,12 +330,8 @@ pub fn resolve(query: &Query, catalog: &Catalog) -> Result<Plan, Vec<Diagnostic>
             // The seed's `p.*`: a joined table contributes all of its columns unless the root
             // table's column list already names some of them.
             let named = root.columns.iter().any(|c| match c {
-                ColumnItem::Column { col, .. } => {
-                    col.qualifier.as_deref() == Some(r.tables[idx].1.alias.as_str())
-                }
-                ColumnItem::All { qualifier, .. } => {
-                    qualifier.as_deref() == Some(r.tables[idx].1.alias.as_str())
-                }
+                ColumnItem::Column { col, .. } => col.qualifier.as_deref() == Some(r.tables[idx].1.alias.as_str()),
+                ColumnItem::All { qualifier, .. } => qualifier.as_deref() == Some(r.tables[idx].1.alias.as_str()),
                 ColumnItem::Aggregate { .. } => true,
             });
             if !named {
@@ -492,24 +345,15 @@ pub fn resolve(query: &Query, catalog: &Catalog) -> Result<Plan, Vec<Diagnostic>
     let aliases: Vec<(String, SelectItem)> = select
         .iter()
         .filter_map(|s| match s {
-            SelectItem::Column { alias: Some(a), .. }
-            | SelectItem::Aggregate { alias: Some(a), .. } => Some((a.clone(), s.clone())),
+            SelectItem::Column { alias: Some(a), .. } | SelectItem::Aggregate { alias: Some(a), .. } => {
+                Some((a.clone(), s.clone()))
+            }
             _ => None,
         })
         .collect();
-    let filter = root
-        .filter
-        .as_ref()
-        .and_then(|f| r.cond(f, root_index, &[]));
-    let group_by: Vec<ColumnId> = root
-        .group_by
-        .iter()
-        .filter_map(|g| r.column(g, root_index))
-        .collect();
-    let having = root
-        .having
-        .as_ref()
-        .and_then(|h| r.cond(h, root_index, &aliases));
+    let filter = root.filter.as_ref().and_then(|f| r.cond(f, root_index, &[]));
+    let group_by: Vec<ColumnId> = root.group_by.iter().filter_map(|g| r.column(g, root_index)).collect();
+    let having = root.having.as_ref().and_then(|h| r.cond(h, root_index, &aliases));
     let mut order_by = Vec::new();
     for o in &root.order_by {
         if o.col.qualifier.is_none() && aliases.iter().any(|(a, _)| *a == o.col.name) {
@@ -521,9 +365,7 @@ pub fn resolve(query: &Query, catalog: &Catalog) -> Result<Plan, Vec<Diagnostic>
 
     // With grouping, every plain selected column must be grouped (PostgreSQL and MySQL's
     // ONLY_FULL_GROUP_BY both insist, so Quarry does on every dialect).
-    let aggregated = select
-        .iter()
-        .any(|s| matches!(s, SelectItem::Aggregate { .. }));
+    let aggregated = select.iter().any(|s| matches!(s, SelectItem::Aggregate { .. }));
     if (aggregated || !group_by.is_empty()) && r.errors.is_empty() {
         for s in &select {
             if let SelectItem::Column { col, .. } = s
@@ -532,19 +374,13 @@ pub fn resolve(query: &Query, catalog: &Catalog) -> Result<Plan, Vec<Diagnostic>
                 let alias = &r.tables[col.table].1.alias;
                 r.err(Diagnostic::new(
                     format!("{}.groupBy", root.path),
-                    format!(
-                        "{alias}.{} is selected but neither grouped nor aggregated",
-                        col.name
-                    ),
+                    format!("{alias}.{} is selected but neither grouped nor aggregated", col.name),
                 ));
             }
         }
     }
     if having.is_some() && !aggregated && group_by.is_empty() {
-        r.err(Diagnostic::new(
-            format!("{}.having", root.path),
-            "having needs groupBy or an aggregate",
-        ));
+        r.err(Diagnostic::new(format!("{}.having", root.path), "having needs groupBy or an aggregate"));
     }
     if !r.errors.is_empty() {
         return Err(r.errors);
@@ -561,4 +397,53 @@ pub fn resolve(query: &Query, catalog: &Catalog) -> Result<Plan, Vec<Diagnostic>
         offset: root.offset,
         directives: query.directives.clone(),
     })
+}
+
+/// A column the query filters, joins or sorts on, for index advice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnUse {
+    /// `filter`, `join` or `sort`.
+    pub usage: &'static str,
+    pub table: String,
+    pub column: String,
+}
+
+impl Plan {
+    /// Every column used to filter, join or sort, each once per use.
+    pub fn column_uses(&self) -> Vec<ColumnUse> {
+        let mut out: Vec<ColumnUse> = Vec::new();
+        let mut push = |usage: &'static str, c: &ColumnId| {
+            let u = ColumnUse { usage, table: self.tables[c.table].name.clone(), column: c.name.clone() };
+            if !out.contains(&u) {
+                out.push(u);
+            }
+        };
+        fn walk<'a>(c: &'a PCond, out: &mut Vec<&'a ColumnId>) {
+            match c {
+                PCond::And(p) | PCond::Or(p) => p.iter().for_each(|c| walk(c, out)),
+                PCond::Not(c) => walk(c, out),
+                PCond::Cmp { operand: Operand::Column(col), .. } => out.push(col),
+                PCond::Cmp { .. } => {}
+            }
+        }
+        let mut filtered = Vec::new();
+        if let Some(f) = &self.filter {
+            walk(f, &mut filtered);
+        }
+        for c in filtered {
+            push("filter", c);
+        }
+        for j in &self.joins {
+            for (l, _, r) in &j.on {
+                push("join", l);
+                push("join", r);
+            }
+        }
+        for (key, _) in &self.order_by {
+            if let OrderKey::Column(c) = key {
+                push("sort", c);
+            }
+        }
+        out
+    }
 }

@@ -8,18 +8,8 @@ use serde_json::{Value, json};
 fn table(name: &str, cols: &[(&str, TypeFamily)], indexes: &[&[&str]]) -> CatalogTable {
     CatalogTable {
         name: name.into(),
-        columns: cols
-            .iter()
-            .map(|(n, f)| CatalogColumn {
-                name: (*n).into(),
-                family: *f,
-                nullable: true,
-            })
-            .collect(),
-        indexes: indexes
-            .iter()
-            .map(|i| i.iter().map(|c| (*c).to_owned()).collect())
-            .collect(),
+        columns: cols.iter().map(|(n, f)| CatalogColumn { name: (*n).into(), family: *f, nullable: true }).collect(),
+        indexes: indexes.iter().map(|i| i.iter().map(|c| (*c).to_owned()).collect()).collect(),
         rows: Some(1000),
     }
 }
@@ -42,11 +32,7 @@ fn catalog() -> Catalog {
                 ],
                 &[&["id"], &["username"]],
             ),
-            table(
-                "Profile",
-                &[("id", Integer), ("userId", Integer), ("bio", Text)],
-                &[&["id"], &["userId"]],
-            ),
+            table("Profile", &[("id", Integer), ("userId", Integer), ("bio", Text)], &[&["id"], &["userId"]]),
         ],
     }
 }
@@ -81,17 +67,9 @@ fn the_seed_example_on_every_dialect() {
     );
     assert_eq!(
         c.params,
-        vec![
-            Param::Text("active".into()),
-            Param::Text("2024-01-01".into()),
-            Param::Int(20),
-            Param::Int(0)
-        ]
+        vec![Param::Text("active".into()), Param::Text("2024-01-01".into()), Param::Int(20), Param::Int(0)]
     );
-    assert!(
-        c.sql.contains("`u`.`status` = ? AND `u`.`createdAt` >= ?")
-            && c.sql.ends_with("LIMIT ? OFFSET ?")
-    );
+    assert!(c.sql.contains("`u`.`status` = ? AND `u`.`createdAt` >= ?") && c.sql.ends_with("LIMIT ? OFFSET ?"));
     assert_eq!(
         c.count_sql.as_deref(),
         Some(
@@ -100,18 +78,12 @@ fn the_seed_example_on_every_dialect() {
     );
     assert_eq!(c.count_params.len(), 2);
     let tables: Vec<&str> = c.columns.iter().map(|o| o.table.as_str()).collect();
-    assert_eq!(
-        tables,
-        ["User", "User", "User", "Profile", "Profile", "Profile"]
-    );
+    assert_eq!(tables, ["User", "User", "User", "Profile", "Profile", "Profile"]);
 
     let (pg, _) = sql(seed_query(), Dialect::Postgres);
     assert!(pg.contains(r#"WHERE ("u"."status" = $1 AND "u"."createdAt" >= $2::timestamp) ORDER BY "u"."createdAt" DESC LIMIT $3 OFFSET $4"#), "{pg}");
     let (lite, _) = sql(seed_query(), Dialect::Sqlite);
-    assert!(
-        lite.contains(r#"FROM "User" "u" LEFT JOIN "Profile" "p" ON "u"."id" = "p"."userId""#),
-        "{lite}"
-    );
+    assert!(lite.contains(r#"FROM "User" "u" LEFT JOIN "Profile" "p" ON "u"."id" = "p"."userId""#), "{lite}");
 }
 
 #[test]
@@ -141,11 +113,7 @@ fn every_operator() {
     ] {
         assert!(d.contains(part), "missing {part} in {d}");
     }
-    assert!(
-        c.sql.contains("$1::bigint, $2::bigint") && c.sql.contains("::numeric"),
-        "{}",
-        c.sql
-    );
+    assert!(c.sql.contains("$1::bigint, $2::bigint") && c.sql.contains("::numeric"), "{}", c.sql);
 }
 
 #[test]
@@ -164,43 +132,25 @@ fn aggregates_grouping_having_and_aliases() {
 #[test]
 fn paging_forms_per_dialect() {
     let q = json!({"tables": [{"name": "User", "columns": ["id"], "offset": 40}]});
-    assert!(
-        sql(q.clone(), Dialect::MySql)
-            .0
-            .ends_with("LIMIT 18446744073709551615 OFFSET ?")
-    );
-    assert!(
-        sql(q.clone(), Dialect::Sqlite)
-            .0
-            .ends_with("LIMIT -1 OFFSET ?")
-    );
+    assert!(sql(q.clone(), Dialect::MySql).0.ends_with("LIMIT 18446744073709551615 OFFSET ?"));
+    assert!(sql(q.clone(), Dialect::Sqlite).0.ends_with("LIMIT -1 OFFSET ?"));
     assert!(sql(q, Dialect::Postgres).0.ends_with("OFFSET $1"));
     let full = json!({"tables": [{"name": "User", "joins": [{"type": "full", "table": "Profile", "on": {"User.id": "Profile.userId"}}]}]});
     assert!(build(&full, &catalog(), Dialect::MySql).is_err());
-    assert!(
-        sql(full, Dialect::Postgres)
-            .0
-            .contains(r#"FULL JOIN "Profile" ON "User"."id" = "Profile"."userId""#)
-    );
+    assert!(sql(full, Dialect::Postgres).0.contains(r#"FULL JOIN "Profile" ON "User"."id" = "Profile"."userId""#));
 }
 
 fn errors(query: Value) -> Vec<(String, Option<String>)> {
-    build(&query, &catalog(), Dialect::Sqlite)
-        .unwrap_err()
-        .into_iter()
-        .map(|d| (d.path, d.suggestion))
-        .collect()
+    build(&query, &catalog(), Dialect::Sqlite).unwrap_err().into_iter().map(|d| (d.path, d.suggestion)).collect()
 }
 
 #[test]
 fn every_problem_is_reported_with_its_path_and_the_closest_name() {
     let e = errors(json!({"tables": [{"name": "Usr"}]}));
     assert_eq!(e, vec![("tables[0].name".into(), Some("User".into()))]);
-    let e = errors(
-        json!({"tables": [{"name": "User", "alias": "u", "columns": ["id", "usrname", "x.id"],
+    let e = errors(json!({"tables": [{"name": "User", "alias": "u", "columns": ["id", "usrname", "x.id"],
         "where": {"createAt": {"$gte": "2024"}, "id": "abc"}, "orderBy": ["emial-"],
-        "joins": [{"table": "Profil", "on": "u.id = p.userId"}]}]}),
-    );
+        "joins": [{"table": "Profil", "on": "u.id = p.userId"}]}]}));
     let paths: Vec<&str> = e.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
         paths,
@@ -214,31 +164,13 @@ fn every_problem_is_reported_with_its_path_and_the_closest_name() {
         ]
     );
     let suggestions: Vec<Option<&str>> = e.iter().map(|(_, s)| s.as_deref()).collect();
-    assert_eq!(
-        suggestions,
-        [
-            Some("Profile"),
-            Some("username"),
-            Some("u"),
-            Some("createdAt"),
-            None,
-            Some("email")
-        ]
-    );
+    assert_eq!(suggestions, [Some("Profile"), Some("username"), Some("u"), Some("createdAt"), None, Some("email")]);
 
     let e = errors(
         json!({"tables": [{"name": "User", "limit": -1, "where": {"id": {"$regex": "x"}}, "colums": []}], "directives": {"@cache": "x"}}),
     );
     let paths: Vec<&str> = e.iter().map(|(p, _)| p.as_str()).collect();
-    assert_eq!(
-        paths,
-        [
-            "tables[0].colums",
-            "tables[0].where.id.$regex",
-            "tables[0].limit",
-            "directives.@cache"
-        ]
-    );
+    assert_eq!(paths, ["tables[0].colums", "tables[0].where.id.$regex", "tables[0].limit", "directives.@cache"]);
     let e = errors(
         json!({"tables": [{"name": "User", "columns": ["department", "email", "count(*)"], "groupBy": ["department"]}]}),
     );
@@ -265,10 +197,7 @@ fn injection_corpus_is_rejected_or_bound() {
             // As values: always bound, never in the statement.
             let q = json!({"tables": [{"name": "User", "where": {"username": value, "email": {"$contains": value}}}]});
             let c = build(&q, &catalog(), dialect).unwrap();
-            assert!(
-                !c.sql.contains(value),
-                "{dialect:?}: {value:?} reached the SQL"
-            );
+            assert!(!c.sql.contains(value), "{dialect:?}: {value:?} reached the SQL");
             assert!(c.params.contains(&Param::Text(value.into())));
             // As names: refused.
             for q in [
@@ -280,10 +209,7 @@ fn injection_corpus_is_rejected_or_bound() {
                 json!({"tables": [{"name": "User", "columns": [format!("id as {value}")]}]}),
                 json!({"tables": [{"name": "User", "joins": [{"table": "Profile", "on": value}]}]}),
             ] {
-                assert!(
-                    build(&q, &catalog(), dialect).is_err(),
-                    "{dialect:?}: {q} was accepted"
-                );
+                assert!(build(&q, &catalog(), dialect).is_err(), "{dialect:?}: {q} was accepted");
             }
         }
     }
@@ -291,9 +217,7 @@ fn injection_corpus_is_rejected_or_bound() {
 
 #[test]
 fn identifiers_with_quotes_are_quoted_safely() {
-    let cat = Catalog {
-        tables: vec![table("we\"ird`name", &[("co\"l`", TypeFamily::Text)], &[])],
-    };
+    let cat = Catalog { tables: vec![table("we\"ird`name", &[("co\"l`", TypeFamily::Text)], &[])] };
     let q = json!({"tables": [{"name": "we\"ird`name", "columns": ["co\"l`"]}]});
     // Quotes are not allowed in DSL names at all, so such tables cannot be named by a query.
     assert!(build(&q, &cat, Dialect::Postgres).is_err());
@@ -305,31 +229,10 @@ fn hostile_shapes_fail_cleanly() {
     for _ in 0..100 {
         deep = json!({"$not": deep});
     }
-    assert!(
-        build(
-            &json!({"tables": [{"name": "User", "where": deep}]}),
-            &catalog(),
-            Dialect::Sqlite
-        )
-        .is_err()
-    );
-    let many: serde_json::Map<String, Value> =
-        (0..2000).map(|i| (format!("$or{i}"), json!(1))).collect();
-    assert!(
-        build(
-            &json!({"tables": [{"name": "User", "where": many}]}),
-            &catalog(),
-            Dialect::Sqlite
-        )
-        .is_err()
-    );
-    for q in [
-        json!(null),
-        json!([]),
-        json!({"tables": []}),
-        json!({"tables": [1]}),
-        json!({"tables": [{}, {}]}),
-    ] {
+    assert!(build(&json!({"tables": [{"name": "User", "where": deep}]}), &catalog(), Dialect::Sqlite).is_err());
+    let many: serde_json::Map<String, Value> = (0..2000).map(|i| (format!("$or{i}"), json!(1))).collect();
+    assert!(build(&json!({"tables": [{"name": "User", "where": many}]}), &catalog(), Dialect::Sqlite).is_err());
+    for q in [json!(null), json!([]), json!({"tables": []}), json!({"tables": [1]}), json!({"tables": [{}, {}]})] {
         assert!(build(&q, &catalog(), Dialect::Sqlite).is_err(), "{q}");
     }
 }

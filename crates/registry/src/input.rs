@@ -111,11 +111,7 @@ fn kind_of(text: &str) -> Option<Kind> {
 
 fn in_range(errors: &mut Vec<FieldError>, path: &str, value: i64, lo: i64, hi: i64) -> i64 {
     if !(lo..=hi).contains(&value) {
-        errors.push(FieldError::new(
-            path,
-            "out_of_range",
-            format!("must be between {lo} and {hi}"),
-        ));
+        errors.push(FieldError::new(path, "out_of_range", format!("must be between {lo} and {hi}")));
     }
     value.clamp(lo, hi)
 }
@@ -132,19 +128,9 @@ impl DatasourceInput {
         let conn = self.connection.clone().unwrap_or_default();
         let opts = self.options.clone().unwrap_or_default();
 
-        let name = self
-            .name
-            .clone()
-            .or_else(|| old.map(|r| r.name.clone()))
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
+        let name = self.name.clone().or_else(|| old.map(|r| r.name.clone())).unwrap_or_default().trim().to_owned();
         if name.is_empty() || name.chars().count() > 100 {
-            errors.push(FieldError::new(
-                "name",
-                "required",
-                "is required, at most 100 characters",
-            ));
+            errors.push(FieldError::new("name", "required", "is required, at most 100 characters"));
         }
         let code = match (&self.code, old) {
             (Some(code), _) => {
@@ -160,45 +146,24 @@ impl DatasourceInput {
             (None, Some(r)) => r.code.clone(),
             (None, None) => derive_code(&name),
         };
-        let kind_text = self
-            .kind
-            .clone()
-            .or_else(|| old.map(|r| r.kind.clone()))
-            .unwrap_or_default();
+        let kind_text = self.kind.clone().or_else(|| old.map(|r| r.kind.clone())).unwrap_or_default();
         let kind = kind_of(&kind_text);
         if kind.is_none() {
-            errors.push(FieldError::new(
-                "type",
-                "invalid",
-                "must be mysql (also MariaDB), postgres or sqlite",
-            ));
+            errors.push(FieldError::new("type", "invalid", "must be mysql (also MariaDB), postgres or sqlite"));
         }
         let kind = kind.unwrap_or(Kind::Sqlite);
         if let (Some(old), Some(_)) = (old, &self.kind)
             && old.kind != kind.as_str()
         {
-            errors.push(FieldError::new(
-                "type",
-                "immutable",
-                "cannot change; create a new datasource",
-            ));
+            errors.push(FieldError::new("type", "immutable", "cannot change; create a new datasource"));
         }
 
-        let pick = |new: &Option<String>, old: Option<&String>| {
-            new.clone().or_else(|| old.cloned()).unwrap_or_default()
-        };
+        let pick =
+            |new: &Option<String>, old: Option<&String>| new.clone().or_else(|| old.cloned()).unwrap_or_default();
         let host = pick(&conn.host, old.map(|r| &r.host)).trim().to_owned();
-        let mut database = pick(&conn.database, old.map(|r| &r.database_name))
-            .trim()
-            .to_owned();
-        let username = pick(&conn.username, old.map(|r| &r.username))
-            .trim()
-            .to_owned();
-        let port = conn
-            .port
-            .or(old.map(|r| r.port as i64))
-            .filter(|p| *p != 0)
-            .or(kind.default_port().map(i64::from));
+        let mut database = pick(&conn.database, old.map(|r| &r.database_name)).trim().to_owned();
+        let username = pick(&conn.username, old.map(|r| &r.username)).trim().to_owned();
+        let port = conn.port.or(old.map(|r| r.port as i64)).filter(|p| *p != 0).or(kind.default_port().map(i64::from));
         if kind == Kind::Sqlite {
             match policy.check(&database) {
                 Ok(real) => database = real.display().to_string(),
@@ -206,25 +171,13 @@ impl DatasourceInput {
             }
         } else {
             if host.is_empty() || host.len() > 255 || host.contains(char::is_whitespace) {
-                errors.push(FieldError::new(
-                    "connection.host",
-                    "required",
-                    "is required: a host name or address",
-                ));
+                errors.push(FieldError::new("connection.host", "required", "is required: a host name or address"));
             }
             if database.is_empty() || database.len() > 128 {
-                errors.push(FieldError::new(
-                    "connection.database",
-                    "required",
-                    "is required: the database name",
-                ));
+                errors.push(FieldError::new("connection.database", "required", "is required: the database name"));
             }
             if username.is_empty() || username.len() > 128 {
-                errors.push(FieldError::new(
-                    "connection.username",
-                    "required",
-                    "is required",
-                ));
+                errors.push(FieldError::new("connection.username", "required", "is required"));
             }
         }
         let port = match kind {
@@ -237,16 +190,9 @@ impl DatasourceInput {
             (None, Some((_, stored))) => stored.clone(),
             (None, None) => None,
         };
-        let timezone = conn
-            .timezone
-            .clone()
-            .or_else(|| old.and_then(|r| r.timezone.clone()))
-            .filter(|t| !t.is_empty());
+        let timezone = conn.timezone.clone().or_else(|| old.and_then(|r| r.timezone.clone())).filter(|t| !t.is_empty());
         if let Some(tz) = &timezone
-            && (tz.len() > 64
-                || !tz
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_/+-:".contains(c)))
+            && (tz.len() > 64 || !tz.chars().all(|c| c.is_ascii_alphanumeric() || "_/+-:".contains(c)))
         {
             errors.push(FieldError::new(
                 "connection.timezone",
@@ -255,17 +201,11 @@ impl DatasourceInput {
             ));
         }
         let default_pool = if kind == Kind::Sqlite { 4 } else { 10 };
-        let pool_size = opts
-            .pool_size
-            .or(old.map(|r| r.pool_size as i64))
-            .unwrap_or(default_pool);
+        let pool_size = opts.pool_size.or(old.map(|r| r.pool_size as i64)).unwrap_or(default_pool);
         let pool_size = in_range(&mut errors, "options.poolSize", pool_size, 1, 100);
         let timeout = opts.timeout.or(old.map(|r| r.timeout_ms)).unwrap_or(30_000);
         let timeout = in_range(&mut errors, "options.timeout", timeout, 100, 600_000);
-        let max_retries = opts
-            .max_retries
-            .or(old.map(|r| r.max_retries as i64))
-            .unwrap_or(3);
+        let max_retries = opts.max_retries.or(old.map(|r| r.max_retries as i64)).unwrap_or(3);
         let max_retries = in_range(&mut errors, "options.maxRetries", max_retries, 0, 10);
         let allowed_roles = self
             .allowed_roles
@@ -274,11 +214,7 @@ impl DatasourceInput {
             .unwrap_or_default();
         for (i, r) in allowed_roles.iter().enumerate() {
             if r.trim().is_empty() {
-                errors.push(FieldError::new(
-                    format!("allowedRoles[{i}]"),
-                    "invalid",
-                    "must be a role name",
-                ));
+                errors.push(FieldError::new(format!("allowedRoles[{i}]"), "invalid", "must be a role name"));
             }
         }
         if !errors.is_empty() {
@@ -300,10 +236,7 @@ impl DatasourceInput {
             },
             code,
             name,
-            is_default: self
-                .is_default
-                .or(old.map(|r| r.is_default))
-                .unwrap_or(false),
+            is_default: self.is_default.or(old.map(|r| r.is_default)).unwrap_or(false),
             read_only: self.read_only.or(old.map(|r| r.read_only)).unwrap_or(false),
             allowed_roles,
         })
@@ -368,16 +301,10 @@ mod tests {
         let input = DatasourceInput {
             kind: Some("oracle".into()),
             code: Some("9bad".into()),
-            options: Some(OptionsInput {
-                pool_size: Some(0),
-                timeout: Some(1),
-                max_retries: Some(99),
-            }),
+            options: Some(OptionsInput { pool_size: Some(0), timeout: Some(1), max_retries: Some(99) }),
             ..Default::default()
         };
-        let Err(Error::Validation(errors)) = input.check(None, &SqlitePolicy::default()) else {
-            panic!()
-        };
+        let Err(Error::Validation(errors)) = input.check(None, &SqlitePolicy::default()) else { panic!() };
         let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(
             paths,

@@ -59,11 +59,7 @@ impl Datasource {
             _ => Kind::Sqlite,
         };
         let allowed_roles = serde_json::from_str(&row.allowed_roles).unwrap_or_default();
-        Datasource {
-            row,
-            kind,
-            allowed_roles,
-        }
+        Datasource { row, kind, allowed_roles }
     }
 
     pub fn id(&self) -> &str {
@@ -92,12 +88,7 @@ pub struct Status {
 
 impl Status {
     fn unknown() -> Status {
-        Status {
-            state: "unknown",
-            stage: None,
-            reason: None,
-            checked_at: None,
-        }
+        Status { state: "unknown", stage: None, reason: None, checked_at: None }
     }
 }
 
@@ -105,7 +96,7 @@ impl Status {
 struct Live {
     /// The pool, with the `updated_at` of the settings it was built from.
     pool: Mutex<Option<(DateTime<Utc>, Pool)>>,
-    schema: Mutex<Option<Arc<Schema>>>,
+    schema: Mutex<Option<(Arc<Schema>, Arc<query::Catalog>)>>,
     status: std::sync::Mutex<Option<Status>>,
 }
 
@@ -141,13 +132,7 @@ impl Registry {
         if let Some(l) = self.inner.live.read().await.get(id) {
             return l.clone();
         }
-        self.inner
-            .live
-            .write()
-            .await
-            .entry(id.to_owned())
-            .or_default()
-            .clone()
+        self.inner.live.write().await.entry(id.to_owned()).or_default().clone()
     }
 
     /// Forgets and closes a datasource's pool and schema (after a change or delete).
@@ -180,46 +165,22 @@ impl Registry {
     }
 
     pub async fn get(&self, id: &str) -> Result<Datasource> {
-        let row = self
-            .inner
-            .store
-            .datasource(id)
-            .await?
-            .ok_or(Error::NotFound)?;
+        let row = self.inner.store.datasource(id).await?.ok_or(Error::NotFound)?;
         Ok(Datasource::from_row(row))
     }
 
     pub async fn by_code(&self, code: &str) -> Result<Datasource> {
-        let row = self
-            .inner
-            .store
-            .datasource_by_code(code)
-            .await?
-            .ok_or(Error::NotFound)?;
+        let row = self.inner.store.datasource_by_code(code).await?.ok_or(Error::NotFound)?;
         Ok(Datasource::from_row(row))
     }
 
     /// The default datasource, if one is marked.
     pub async fn default_datasource(&self) -> Result<Option<Datasource>> {
-        Ok(self
-            .inner
-            .store
-            .all_datasources()
-            .await?
-            .into_iter()
-            .find(|r| r.is_default)
-            .map(Datasource::from_row))
+        Ok(self.inner.store.all_datasources().await?.into_iter().find(|r| r.is_default).map(Datasource::from_row))
     }
 
     pub async fn find(&self, keyword: Option<&str>) -> Result<Vec<Datasource>> {
-        Ok(self
-            .inner
-            .store
-            .find_datasources(keyword)
-            .await?
-            .into_iter()
-            .map(Datasource::from_row)
-            .collect())
+        Ok(self.inner.store.find_datasources(keyword).await?.into_iter().map(Datasource::from_row).collect())
     }
 
     pub async fn status(&self, id: &str) -> Status {
@@ -230,12 +191,7 @@ impl Registry {
 
     fn record(live: &Live, outcome: std::result::Result<(), &ConnectError>) {
         let status = match outcome {
-            Ok(()) => Status {
-                state: "connected",
-                stage: None,
-                reason: None,
-                checked_at: Some(Utc::now()),
-            },
+            Ok(()) => Status { state: "connected", stage: None, reason: None, checked_at: Some(Utc::now()) },
             Err(e) => Status {
                 state: "error",
                 stage: Some(e.stage),
@@ -273,17 +229,27 @@ impl Registry {
 
     /// The schema of a datasource, from the cache unless `refresh`.
     pub async fn schema(&self, ds: &Datasource, refresh: bool) -> Result<Arc<Schema>> {
+        Ok(self.schema_and_catalog(ds, refresh).await?.0)
+    }
+
+    /// The query compiler's view of a datasource's schema (cached with it).
+    pub async fn catalog(&self, ds: &Datasource) -> Result<Arc<query::Catalog>> {
+        Ok(self.schema_and_catalog(ds, false).await?.1)
+    }
+
+    async fn schema_and_catalog(&self, ds: &Datasource, refresh: bool) -> Result<(Arc<Schema>, Arc<query::Catalog>)> {
         let live = self.live(ds.id()).await;
         let mut cached = live.schema.lock().await;
-        if !refresh && let Some(schema) = cached.as_ref() {
-            return Ok(schema.clone());
+        if !refresh && let Some(both) = cached.as_ref() {
+            return Ok(both.clone());
         }
         let pool = self.pool(ds).await?;
         match pool.introspect().await {
             Ok(schema) => {
-                let schema = Arc::new(schema);
-                *cached = Some(schema.clone());
-                Ok(schema)
+                let catalog = Arc::new(schema.catalog());
+                let both = (Arc::new(schema), catalog);
+                *cached = Some(both.clone());
+                Ok(both)
             }
             Err(e) => {
                 Self::record(&live, Err(&e));
@@ -363,9 +329,7 @@ impl Registry {
             Some(sealed) => Some(self.inner.secrets.open(sealed, id)?),
             None => None,
         };
-        let checked = self
-            .check(&input, Some((&existing.row, stored_password)))
-            .await?;
+        let checked = self.check(&input, Some((&existing.row, stored_password))).await?;
         let report = datasource::probe(&checked.spec).await;
         if !report.success && input.verify.unwrap_or(true) {
             return Err(Error::Unreachable(report));
@@ -393,10 +357,7 @@ impl Registry {
         let live = self.live(id).await;
         match report.stage {
             None => Self::record(&live, Ok(())),
-            Some(stage) => Self::record(
-                &live,
-                Err(&ConnectError::new(stage, report.message.clone())),
-            ),
+            Some(stage) => Self::record(&live, Err(&ConnectError::new(stage, report.message.clone()))),
         }
     }
 
@@ -414,17 +375,12 @@ impl Registry {
             return Ok(None);
         }
         let path: PathBuf = data_dir.join("demo.db");
-        datasource::demo::create(&path)
-            .await
-            .map_err(Error::Unavailable)?;
+        datasource::demo::create(&path).await.map_err(Error::Unavailable)?;
         let input = DatasourceInput {
             name: Some("demo".into()),
             code: Some("demo".into()),
             kind: Some("sqlite".into()),
-            connection: Some(ConnectionInput {
-                database: Some(path.display().to_string()),
-                ..Default::default()
-            }),
+            connection: Some(ConnectionInput { database: Some(path.display().to_string()), ..Default::default() }),
             is_default: Some(true),
             ..Default::default()
         };

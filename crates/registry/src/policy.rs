@@ -24,9 +24,7 @@ impl SqlitePolicy {
             return Err("is required: the SQLite file path".into());
         }
         let file = Path::new(path);
-        let real = file
-            .canonicalize()
-            .map_err(|e| format!("no SQLite file at {path}: {e}"))?;
+        let real = file.canonicalize().map_err(|e| format!("no SQLite file at {path}: {e}"))?;
         if !real.is_file() {
             return Err(format!("{path} is not a regular file"));
         }
@@ -35,9 +33,7 @@ impl SqlitePolicy {
             // A store file also owns its `-wal`, `-shm` and `-journal` companions.
             let companion = real.to_string_lossy().starts_with(&*p.to_string_lossy());
             if real.starts_with(&p) || companion {
-                return Err(format!(
-                    "{path} belongs to Quarry itself and cannot be a datasource"
-                ));
+                return Err(format!("{path} belongs to Quarry itself and cannot be a datasource"));
             }
         }
         if self.builtin.iter().any(|b| canonical(b) == real) {
@@ -46,9 +42,7 @@ impl SqlitePolicy {
         if let Some(allow) = &self.allow
             && !allow.iter().any(|dir| real.starts_with(canonical(dir)))
         {
-            return Err(format!(
-                "{path} is outside the directories allowed by QUARRY_SQLITE_ALLOW"
-            ));
+            return Err(format!("{path} is outside the directories allowed by QUARRY_SQLITE_ALLOW"));
         }
         Ok(real)
     }
@@ -64,11 +58,7 @@ mod tests {
         let store = dir.path().join("quarry.db");
         let secrets = dir.path().join("secrets");
         std::fs::create_dir(&secrets).unwrap();
-        for f in [
-            &store,
-            &dir.path().join("quarry.db-wal"),
-            &secrets.join("data.key"),
-        ] {
+        for f in [&store, &dir.path().join("quarry.db-wal"), &secrets.join("data.key")] {
             std::fs::write(f, b"x").unwrap();
         }
         let allowed = dir.path().join("allowed");
@@ -78,50 +68,18 @@ mod tests {
         let other = dir.path().join("other.db");
         std::fs::write(&other, b"x").unwrap();
 
-        let policy = SqlitePolicy {
-            protected: vec![store.clone(), secrets.clone()],
-            allow: None,
-            builtin: vec![],
-        };
-        assert!(
-            policy
-                .check(store.to_str().unwrap())
-                .unwrap_err()
-                .contains("Quarry itself")
-        );
+        let policy = SqlitePolicy { protected: vec![store.clone(), secrets.clone()], allow: None, builtin: vec![] };
+        assert!(policy.check(store.to_str().unwrap()).unwrap_err().contains("Quarry itself"));
         assert!(policy.check(&format!("{}-wal", store.display())).is_err());
-        assert!(
-            policy
-                .check(secrets.join("data.key").to_str().unwrap())
-                .is_err()
-        );
+        assert!(policy.check(secrets.join("data.key").to_str().unwrap()).is_err());
         let sneaky = format!("{}/../secrets/data.key", allowed.display());
-        assert!(
-            policy.check(&sneaky).is_err(),
-            "dot-dot does not get around it"
-        );
+        assert!(policy.check(&sneaky).is_err(), "dot-dot does not get around it");
         assert!(policy.check(other.to_str().unwrap()).is_ok());
-        assert!(
-            policy
-                .check("/no/such/file.db")
-                .unwrap_err()
-                .contains("no SQLite file")
-        );
-        assert!(
-            policy.check(dir.path().to_str().unwrap()).is_err(),
-            "a directory is not a file"
-        );
+        assert!(policy.check("/no/such/file.db").unwrap_err().contains("no SQLite file"));
+        assert!(policy.check(dir.path().to_str().unwrap()).is_err(), "a directory is not a file");
 
-        let strict = SqlitePolicy {
-            allow: Some(vec![allowed]),
-            ..policy
-        };
+        let strict = SqlitePolicy { allow: Some(vec![allowed]), ..policy };
         assert!(strict.check(ok.to_str().unwrap()).is_ok());
-        assert!(
-            strict
-                .check(other.to_str().unwrap())
-                .unwrap_err()
-                .contains("QUARRY_SQLITE_ALLOW")
-        );
+        assert!(strict.check(other.to_str().unwrap()).unwrap_err().contains("QUARRY_SQLITE_ALLOW"));
     }
 }

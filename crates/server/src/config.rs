@@ -13,11 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Deserialize;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "quarry",
-    version,
-    about = "Quarry: a low-code data platform in one binary"
-)]
+#[command(name = "quarry", version, about = "Quarry: a low-code data platform in one binary")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -127,16 +123,14 @@ impl ServeArgs {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("cannot read config file {}", path.display()))?;
-                let file: ServeArgs = toml::from_str(&text)
-                    .with_context(|| format!("invalid config file {}", path.display()))?;
+                let file: ServeArgs =
+                    toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))?;
                 self.or(file)
             }
             None => self,
         };
         let data_dir = args.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
-        let database_url = args
-            .database_url
-            .unwrap_or_else(|| default_database_url(&data_dir));
+        let database_url = args.database_url.unwrap_or_else(|| default_database_url(&data_dir));
         let rate_limit_rps = args.rate_limit_rps.unwrap_or(100);
         let rate_limit_burst = args.rate_limit_burst.unwrap_or(200);
         if rate_limit_rps == 0 || rate_limit_burst == 0 {
@@ -153,12 +147,7 @@ impl ServeArgs {
             rate_limit_rps,
             rate_limit_burst,
             body_limit: args.body_limit.unwrap_or(2 * 1024 * 1024),
-            cors_origins: args
-                .cors_origins
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|o| !o.is_empty())
-                .collect(),
+            cors_origins: args.cors_origins.unwrap_or_default().into_iter().filter(|o| !o.is_empty()).collect(),
             access_token_ttl: Duration::from_secs(access),
             session_ttl: Duration::from_secs(args.session_ttl.unwrap_or(86_400).max(access)),
             log_format: args.log_format.unwrap_or(LogFormat::Text),
@@ -182,24 +171,14 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("q.toml");
         std::fs::write(&file, "listen = \"0.0.0.0:9000\"\nrate_limit_rps = 7\n").unwrap();
-        let s = ServeArgs {
-            config: Some(file.clone()),
-            rate_limit_rps: Some(9),
-            ..Default::default()
-        }
-        .resolve()
-        .unwrap();
+        let s =
+            ServeArgs { config: Some(file.clone()), rate_limit_rps: Some(9), ..Default::default() }.resolve().unwrap();
         assert_eq!(s.listen, "0.0.0.0:9000");
         assert_eq!(s.rate_limit_rps, 9);
         assert_eq!(s.rate_limit_burst, 200);
         assert!(s.database_url.starts_with("sqlite://./data/quarry.db"));
         std::fs::write(&file, "lisen = \"typo\"\n").unwrap();
-        let err = ServeArgs {
-            config: Some(file),
-            ..Default::default()
-        }
-        .resolve()
-        .unwrap_err();
+        let err = ServeArgs { config: Some(file), ..Default::default() }.resolve().unwrap_err();
         assert!(format!("{err:#}").contains("lisen"), "{err:#}");
     }
 }

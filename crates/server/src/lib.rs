@@ -17,21 +17,14 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Sets up logging to stderr in the configured format.
 pub fn init_logging(settings: &Settings) {
-    let filter = EnvFilter::try_new(format!("{},sqlx=warn", settings.log))
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter =
+        EnvFilter::try_new(format!("{},sqlx=warn", settings.log)).unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     use std::io::IsTerminal;
     // Colour only for a person at a terminal; files and log collectors get plain text.
     let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(ansi);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     let _ = match settings.log_format {
-        LogFormat::Json => builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
         LogFormat::Text => builder.try_init(),
     };
 }
@@ -48,12 +41,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
 
     let store = store::Store::connect(&settings.database_url)
         .await
-        .with_context(|| {
-            format!(
-                "cannot open the store at {}",
-                store::redact_url(&settings.database_url)
-            )
-        })?;
+        .with_context(|| format!("cannot open the store at {}", store::redact_url(&settings.database_url)))?;
     store.migrate().await.context("store migration failed")?;
     tracing::info!(backend = store.backend().as_str(), url = %store::redact_url(&settings.database_url), "store ready");
 
@@ -62,34 +50,18 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         session_ttl: settings.session_ttl,
         ..Default::default()
     };
-    let auth = auth::AuthService::new(
-        store.clone(),
-        auth::TokenKeys::new(&secrets.jwt),
-        auth_config,
-    );
-    let admin_password = std::env::var("QUARRY_ADMIN_PASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty());
-    if let Some(generated) = auth
-        .bootstrap_admin(admin_password)
-        .await
-        .context("cannot create the admin user")?
-    {
+    let auth = auth::AuthService::new(store.clone(), auth::TokenKeys::new(&secrets.jwt), auth_config);
+    let admin_password = std::env::var("QUARRY_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
+    if let Some(generated) = auth.bootstrap_admin(admin_password).await.context("cannot create the admin user")? {
         // Printed once, on the console only: never logged, never stored in clear.
         println!("Created user 'admin' with generated password: {generated}");
-        println!(
-            "(set QUARRY_ADMIN_PASSWORD on first start to choose it; change it after signing in)"
-        );
+        println!("(set QUARRY_ADMIN_PASSWORD on first start to choose it; change it after signing in)");
     }
 
     let policy = registry::SqlitePolicy {
         protected: store_files(&settings),
         allow: std::env::var("QUARRY_SQLITE_ALLOW").ok().map(|dirs| {
-            dirs.split(',')
-                .map(str::trim)
-                .filter(|d| !d.is_empty())
-                .map(std::path::PathBuf::from)
-                .collect()
+            dirs.split(',').map(str::trim).filter(|d| !d.is_empty()).map(std::path::PathBuf::from).collect()
         }),
         builtin: vec![settings.data_dir.join("demo.db")],
     };
@@ -116,20 +88,16 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let maintenance = tokio::spawn(maintenance(state.clone()));
     let app = api::router(state);
 
-    let listener = TcpListener::bind(&settings.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let listener =
+        TcpListener::bind(&settings.listen).await.with_context(|| format!("cannot listen on {}", settings.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, version = VERSION, "Quarry listening");
     println!("Quarry {VERSION} listening on http://{addr}");
 
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("server error")?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")?;
     maintenance.abort();
     registry.close_all().await;
     store.close().await;
@@ -141,11 +109,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
 fn store_files(settings: &Settings) -> Vec<std::path::PathBuf> {
     let mut files = vec![settings.data_dir.join("secrets")];
     if let Some(rest) = settings.database_url.strip_prefix("sqlite:") {
-        let path = rest
-            .trim_start_matches("//")
-            .split('?')
-            .next()
-            .unwrap_or("");
+        let path = rest.trim_start_matches("//").split('?').next().unwrap_or("");
         if !path.is_empty() && !path.contains(":memory:") {
             files.push(std::path::PathBuf::from(path));
         }

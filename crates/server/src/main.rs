@@ -12,10 +12,7 @@ fn main() -> ExitCode {
     let args = match cli.command {
         Some(Command::Openapi) => {
             let doc = api::openapi_document(server::VERSION);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&doc).expect("the document serialises")
-            );
+            println!("{}", serde_json::to_string_pretty(&doc).expect("the document serialises"));
             return ExitCode::SUCCESS;
         }
         Some(Command::Serve(args)) => *args,
@@ -29,10 +26,7 @@ fn main() -> ExitCode {
         }
     };
     server::init_logging(&settings);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     match runtime.block_on(server::serve(settings)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -47,9 +47,7 @@ fn secret(data_dir: &Path, file: &str, var: &str) -> anyhow::Result<Vec<u8>> {
                 tracing::warn!(path = %path.display(), mode = format!("{mode:o}"), "secret file was readable by others; setting 0600");
                 fs::set_permissions(&path, fs::Permissions::from_mode(0o600))?;
             }
-            let key = STANDARD
-                .decode(text.trim())
-                .with_context(|| format!("{} is not base64", path.display()))?;
+            let key = STANDARD.decode(text.trim()).with_context(|| format!("{} is not base64", path.display()))?;
             if key.len() < 32 {
                 bail!("{} holds fewer than 32 bytes", path.display());
             }

@@ -148,45 +148,26 @@ impl Store {
 
     pub async fn datasource(&self, id: &str) -> Result<Option<DatasourceRow>> {
         let sql = concat!("SELECT ", ds_columns!(), " FROM datasources WHERE id = $1");
-        Ok(
-            with_pool!(self, p => sqlx::query_as::<_, DatasourceRow>(sql).bind(id).fetch_optional(p).await?),
-        )
+        Ok(with_pool!(self, p => sqlx::query_as::<_, DatasourceRow>(sql).bind(id).fetch_optional(p).await?))
     }
 
     pub async fn datasource_by_code(&self, code: &str) -> Result<Option<DatasourceRow>> {
-        let sql = concat!(
-            "SELECT ",
-            ds_columns!(),
-            " FROM datasources WHERE lower(code) = lower($1)"
-        );
-        Ok(
-            with_pool!(self, p => sqlx::query_as::<_, DatasourceRow>(sql).bind(code).fetch_optional(p).await?),
-        )
+        let sql = concat!("SELECT ", ds_columns!(), " FROM datasources WHERE lower(code) = lower($1)");
+        Ok(with_pool!(self, p => sqlx::query_as::<_, DatasourceRow>(sql).bind(code).fetch_optional(p).await?))
     }
 
     /// Every datasource, by name.
     pub async fn all_datasources(&self) -> Result<Vec<DatasourceRow>> {
-        let sql = concat!(
-            "SELECT ",
-            ds_columns!(),
-            " FROM datasources ORDER BY lower(name), id"
-        );
+        let sql = concat!("SELECT ", ds_columns!(), " FROM datasources ORDER BY lower(name), id");
         Ok(with_pool!(self, p => sqlx::query_as::<_, DatasourceRow>(sql).fetch_all(p).await?))
     }
 
     /// Datasources whose name or code contains `keyword` (every one when `None`), by name.
     pub async fn find_datasources(&self, keyword: Option<&str>) -> Result<Vec<DatasourceRow>> {
-        let sql = concat!(
-            "SELECT ",
-            ds_columns!(),
-            " FROM datasources WHERE ",
-            ds_filter!(),
-            " ORDER BY lower(name), id"
-        );
+        let sql =
+            concat!("SELECT ", ds_columns!(), " FROM datasources WHERE ", ds_filter!(), " ORDER BY lower(name), id");
         let pattern = keyword.map(like_pattern);
-        Ok(
-            with_pool!(self, p => sqlx::query_as::<_, DatasourceRow>(sql).bind(&pattern).fetch_all(p).await?),
-        )
+        Ok(with_pool!(self, p => sqlx::query_as::<_, DatasourceRow>(sql).bind(&pattern).fetch_all(p).await?))
     }
 
     pub async fn delete_datasource(&self, id: &str) -> Result<bool> {

@@ -7,6 +7,7 @@
 
 mod datasources;
 mod ids;
+mod queries;
 mod roles;
 mod sessions;
 mod users;
@@ -19,6 +20,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use datasources::DatasourceRow;
 pub use ids::new_id;
+pub use queries::{HistoryEntry, TemplateFilter, TemplateRow};
 pub use roles::{NewRole, Role, RolePatch};
 pub use sessions::{NewSession, RefreshOutcome, SessionPrincipal};
 pub use users::{NewUser, User, UserList, UserPatch};
@@ -103,10 +105,7 @@ impl Store {
             // already in WAL mode instead of failing with "database is locked".
             if max > 1 {
                 use sqlx::Connection;
-                sqlx::SqliteConnection::connect_with(&options)
-                    .await?
-                    .close()
-                    .await?;
+                sqlx::SqliteConnection::connect_with(&options).await?.close().await?;
             }
             Pool::Sqlite(
                 SqlitePoolOptions::new()
@@ -220,10 +219,7 @@ mod tests {
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(
-            redact_url("postgres://u:secret@h:5432/db"),
-            "postgres://u:***@h:5432/db"
-        );
+        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
         assert_eq!(redact_url("sqlite://data/q.db"), "sqlite://data/q.db");
     }
 

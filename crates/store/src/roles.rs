@@ -109,11 +109,7 @@ impl Store {
 
     /// Finds a role by name, ignoring case.
     pub async fn role_by_name(&self, name: &str) -> Result<Option<Role>> {
-        let sql = concat!(
-            "SELECT ",
-            role_columns!(),
-            " FROM roles WHERE lower(name) = lower($1)"
-        );
+        let sql = concat!("SELECT ", role_columns!(), " FROM roles WHERE lower(name) = lower($1)");
         let row = with_pool!(self, p => sqlx::query_as::<_, RoleRow>(sql).bind(name).fetch_optional(p).await?);
         row.map(Role::try_from).transpose()
     }
@@ -126,12 +122,10 @@ impl Store {
 
     /// The number of users holding a role.
     pub async fn role_user_count(&self, role_id: &str) -> Result<i64> {
-        Ok(
-            with_pool!(self, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM user_roles WHERE role_id = $1")
+        Ok(with_pool!(self, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM user_roles WHERE role_id = $1")
             .bind(role_id)
             .fetch_one(p)
-            .await?),
-        )
+            .await?))
     }
 
     pub async fn update_role(&self, id: &str, patch: RolePatch) -> Result<Option<Role>> {
@@ -167,9 +161,7 @@ impl Store {
     pub async fn delete_role(&self, id: &str) -> Result<bool> {
         let holders = self.role_user_count(id).await?;
         if holders > 0 {
-            return Err(Error::InUse(format!(
-                "the role is assigned to {holders} user(s)"
-            )));
+            return Err(Error::InUse(format!("the role is assigned to {holders} user(s)")));
         }
         let result = with_pool!(self, p => sqlx::query("DELETE FROM roles WHERE id = $1")
             .bind(id)

@@ -38,11 +38,7 @@ pub struct SessionPrincipal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefreshOutcome {
     /// The token was valid and is now spent; the new one was stored.
-    Rotated {
-        session_id: String,
-        user_id: String,
-        remember_me: bool,
-    },
+    Rotated { session_id: String, user_id: String, remember_me: bool },
     /// The token had already been used: its session is now revoked.
     Reused { session_id: String },
     /// The token or its session has expired.
@@ -97,9 +93,7 @@ impl Store {
         let sql = "SELECT s.id AS session_id, u.id AS user_id, u.username, u.email, u.avatar, \
                    u.disabled AS user_disabled, s.expires_at, s.revoked_at \
                    FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1";
-        Ok(
-            with_pool!(self, p => sqlx::query_as::<_, SessionPrincipal>(sql).bind(session_id).fetch_optional(p).await?),
-        )
+        Ok(with_pool!(self, p => sqlx::query_as::<_, SessionPrincipal>(sql).bind(session_id).fetch_optional(p).await?))
     }
 
     /// Spends the refresh token `hash` and stores `next_hash` in its place, atomically.

@@ -109,29 +109,16 @@ impl Store {
 
     /// Finds a user by name, ignoring case.
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
-        let sql = concat!(
-            "SELECT ",
-            user_columns!(),
-            " FROM users WHERE lower(username) = lower($1)"
-        );
-        Ok(
-            with_pool!(self, p => sqlx::query_as::<_, User>(sql).bind(username).fetch_optional(p).await?),
-        )
+        let sql = concat!("SELECT ", user_columns!(), " FROM users WHERE lower(username) = lower($1)");
+        Ok(with_pool!(self, p => sqlx::query_as::<_, User>(sql).bind(username).fetch_optional(p).await?))
     }
 
     pub async fn count_users(&self) -> Result<i64> {
-        Ok(
-            with_pool!(self, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(p).await?),
-        )
+        Ok(with_pool!(self, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(p).await?))
     }
 
     /// Lists users by creation order, optionally filtered by a keyword in the username or email.
-    pub async fn list_users(
-        &self,
-        keyword: Option<&str>,
-        offset: i64,
-        limit: i64,
-    ) -> Result<UserList> {
+    pub async fn list_users(&self, keyword: Option<&str>, offset: i64, limit: i64) -> Result<UserList> {
         let pattern = keyword.map(like_pattern);
         let count_sql = concat!("SELECT COUNT(*) FROM users WHERE ", user_filter!());
         let page_sql = concat!(
@@ -220,9 +207,8 @@ impl Store {
     pub async fn user_roles(&self, user_id: &str) -> Result<Vec<Role>> {
         let sql = "SELECT r.id, r.name, r.description, r.permissions, r.builtin, r.created_at, r.updated_at \
                    FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 ORDER BY r.name";
-        let rows = with_pool!(self, p => sqlx::query_as::<_, crate::roles::RoleRow>(sql).bind(user_id).fetch_all(p).await?);
-        rows.into_iter()
-            .map(Role::try_from)
-            .collect::<Result<Vec<_>, Error>>()
+        let rows =
+            with_pool!(self, p => sqlx::query_as::<_, crate::roles::RoleRow>(sql).bind(user_id).fetch_all(p).await?);
+        rows.into_iter().map(Role::try_from).collect::<Result<Vec<_>, Error>>()
     }
 }

@@ -4,11 +4,7 @@ use chrono::{Duration, Utc};
 use store::{NewRole, NewSession, NewUser, RefreshOutcome, Store};
 use test_support::{TestStore, store_tests};
 
-store_tests!(
-    users_roles_round_trip,
-    racing_refreshes_rotate_exactly_once,
-    migrations_are_idempotent
-);
+store_tests!(users_roles_round_trip, racing_refreshes_rotate_exactly_once, migrations_are_idempotent);
 
 async fn open(t: &TestStore) -> Store {
     let s = Store::connect(&t.url).await.unwrap();
@@ -51,29 +47,17 @@ async fn users_roles_round_trip(t: TestStore) {
         .await,
         Err(store::Error::Conflict("username"))
     ));
-    s.update_user(
-        &u.id,
-        store::UserPatch {
-            role_ids: Some(vec![role.id.clone()]),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    s.update_user(&u.id, store::UserPatch { role_ids: Some(vec![role.id.clone()]), ..Default::default() })
+        .await
+        .unwrap();
     let roles = s.user_roles(&u.id).await.unwrap();
     assert_eq!(roles, vec![role.clone()]);
     assert_eq!(s.user_by_username("ZED").await.unwrap().unwrap().id, u.id);
-    assert!(matches!(
-        s.delete_role(&role.id).await,
-        Err(store::Error::InUse(_))
-    ));
+    assert!(matches!(s.delete_role(&role.id).await, Err(store::Error::InUse(_))));
     let page = s.list_users(Some("example"), 0, 10).await.unwrap();
     assert_eq!(page.total, page.items.len() as i64);
     let stored = s.user(&u.id).await.unwrap().unwrap();
-    assert_eq!(
-        stored.created_at.timestamp_micros(),
-        u.created_at.timestamp_micros()
-    );
+    assert_eq!(stored.created_at.timestamp_micros(), u.created_at.timestamp_micros());
 }
 
 async fn racing_refreshes_rotate_exactly_once(t: TestStore) {
@@ -94,10 +78,7 @@ async fn racing_refreshes_rotate_exactly_once(t: TestStore) {
     let mut tasks = Vec::new();
     for i in 0..8 {
         let s = s.clone();
-        tasks.push(tokio::spawn(async move {
-            s.rotate_refresh_token("h0", &format!("h1-{i}"), expires)
-                .await
-        }));
+        tasks.push(tokio::spawn(async move { s.rotate_refresh_token("h0", &format!("h1-{i}"), expires).await }));
     }
     let mut rotated = 0;
     let mut reused = 0;

@@ -19,9 +19,7 @@ pub enum StoreKind {
 
 /// Whether this run is CI, where every service must be present.
 pub fn in_ci() -> bool {
-    std::env::var("CI")
-        .map(|v| !v.is_empty() && v != "false" && v != "0")
-        .unwrap_or(false)
+    std::env::var("CI").map(|v| !v.is_empty() && v != "false" && v != "0").unwrap_or(false)
 }
 
 /// Handles a missing service: panics in CI, prints a notice and returns `None` locally.
@@ -35,8 +33,7 @@ pub fn service_missing<T>(service: &str, why: &str) -> Option<T> {
 
 /// The PostgreSQL server tests use: `QUARRY_TEST_POSTGRES_URL`, default the local trust-auth server.
 pub fn postgres_admin_url() -> String {
-    std::env::var("QUARRY_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+    std::env::var("QUARRY_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
 /// A fresh, empty metadata store location, removed again on drop.
@@ -55,25 +52,12 @@ impl TestStore {
         let data_dir = tempfile::tempdir().expect("temp dir");
         match kind {
             StoreKind::Sqlite => {
-                let url = format!(
-                    "sqlite://{}?mode=rwc",
-                    data_dir.path().join("quarry.db").display()
-                );
-                Some(TestStore {
-                    kind,
-                    url,
-                    data_dir,
-                    pg_database: None,
-                })
+                let url = format!("sqlite://{}?mode=rwc", data_dir.path().join("quarry.db").display());
+                Some(TestStore { kind, url, data_dir, pg_database: None })
             }
             StoreKind::Postgres => {
                 let admin = postgres_admin_url();
-                let mut conn = match tokio::time::timeout(
-                    Duration::from_secs(5),
-                    PgConnection::connect(&admin),
-                )
-                .await
-                {
+                let mut conn = match tokio::time::timeout(Duration::from_secs(5), PgConnection::connect(&admin)).await {
                     Ok(Ok(conn)) => conn,
                     Ok(Err(e)) => return service_missing("PostgreSQL", &e.to_string()),
                     Err(_) => return service_missing("PostgreSQL", "connect timed out"),
@@ -89,12 +73,7 @@ impl TestStore {
                     Some((base, _)) => format!("{base}/{name}"),
                     None => panic!("QUARRY_TEST_POSTGRES_URL must end in /database"),
                 };
-                Some(TestStore {
-                    kind,
-                    url,
-                    data_dir,
-                    pg_database: Some(name),
-                })
+                Some(TestStore { kind, url, data_dir, pg_database: Some(name) })
             }
         }
     }
@@ -108,18 +87,13 @@ impl Drop for TestStore {
         let admin = postgres_admin_url();
         // Drop runs outside any runtime guarantee, so use a private one on its own thread.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
             rt.block_on(async {
                 let mut conn = PgConnection::connect(&admin).await.ok()?;
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                )))
-                .execute(&mut conn)
-                .await
-                .ok()
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                    .execute(&mut conn)
+                    .await
+                    .ok()
             })
         })
         .join();
@@ -155,8 +129,7 @@ macro_rules! store_tests {
 
 /// The MariaDB/MySQL server tests use: `QUARRY_TEST_MYSQL_URL`, default the local root account.
 pub fn mysql_admin_url() -> String {
-    std::env::var("QUARRY_TEST_MYSQL_URL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned())
+    std::env::var("QUARRY_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned())
 }
 
 /// Which server a scratch database lives on.
@@ -184,10 +157,7 @@ fn split_url(url: &str) -> (String, u16, String) {
     let (userinfo, hostpart) = rest.rsplit_once('@').unwrap_or(("", rest));
     let user = userinfo.split(':').next().unwrap_or("").to_owned();
     let hostport = hostpart.split('/').next().unwrap_or("");
-    let (host, port) = hostport
-        .rsplit_once(':')
-        .map(|(h, p)| (h, p.parse().unwrap_or(0)))
-        .unwrap_or((hostport, 0));
+    let (host, port) = hostport.rsplit_once(':').map(|(h, p)| (h, p.parse().unwrap_or(0))).unwrap_or((hostport, 0));
     (host.to_owned(), port, user)
 }
 
@@ -198,10 +168,7 @@ impl ScratchDb {
             ServerKind::Mysql => mysql_admin_url(),
             ServerKind::Postgres => postgres_admin_url(),
         };
-        let name = format!(
-            "quarry_t_{}",
-            &uuid::Uuid::new_v4().simple().to_string()[..20]
-        );
+        let name = format!("quarry_t_{}", &uuid::Uuid::new_v4().simple().to_string()[..20]);
         // The name is generated above from hex digits only, never from input.
         let create = sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"));
         let made = tokio::time::timeout(Duration::from_secs(5), async {
@@ -230,15 +197,7 @@ impl ScratchDb {
         }
         let (host, port, username) = split_url(&admin);
         let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-        Some(ScratchDb {
-            kind,
-            host,
-            port,
-            username,
-            url: format!("{base}/{name}"),
-            database: name,
-            admin,
-        })
+        Some(ScratchDb { kind, host, port, username, url: format!("{base}/{name}"), database: name, admin })
     }
 
     /// Runs a script of statements (separated by `;`) in the scratch database.
@@ -246,22 +205,12 @@ impl ScratchDb {
         let sql = sqlx::AssertSqlSafe(script.to_owned());
         match self.kind {
             ServerKind::Mysql => {
-                let mut c = sqlx::mysql::MySqlConnection::connect(&self.url)
-                    .await
-                    .expect("connect scratch db");
-                sqlx::raw_sql(sql)
-                    .execute(&mut c)
-                    .await
-                    .expect("run script");
+                let mut c = sqlx::mysql::MySqlConnection::connect(&self.url).await.expect("connect scratch db");
+                sqlx::raw_sql(sql).execute(&mut c).await.expect("run script");
             }
             ServerKind::Postgres => {
-                let mut c = PgConnection::connect(&self.url)
-                    .await
-                    .expect("connect scratch db");
-                sqlx::raw_sql(sql)
-                    .execute(&mut c)
-                    .await
-                    .expect("run script");
+                let mut c = PgConnection::connect(&self.url).await.expect("connect scratch db");
+                sqlx::raw_sql(sql).execute(&mut c).await.expect("run script");
             }
         }
     }
@@ -271,31 +220,24 @@ impl Drop for ScratchDb {
     fn drop(&mut self) {
         let (kind, admin, name) = (self.kind, self.admin.clone(), self.database.clone());
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
             rt.block_on(async {
                 match kind {
                     ServerKind::Mysql => {
                         let mut c = sqlx::mysql::MySqlConnection::connect(&admin).await.ok()?;
-                        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                            "DROP DATABASE IF EXISTS {name}"
-                        )))
-                        .execute(&mut c)
-                        .await
-                        .ok()
-                        .map(|_| ())
+                        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
+                            .execute(&mut c)
+                            .await
+                            .ok()
+                            .map(|_| ())
                     }
                     ServerKind::Postgres => {
                         let mut c = PgConnection::connect(&admin).await.ok()?;
-                        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                        )))
-                        .execute(&mut c)
-                        .await
-                        .ok()
-                        .map(|_| ())
+                        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                            .execute(&mut c)
+                            .await
+                            .ok()
+                            .map(|_| ())
                     }
                 }
             })

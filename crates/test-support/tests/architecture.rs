@@ -12,11 +12,7 @@ fn internal_deps() -> BTreeMap<String, Vec<String>> {
         let text = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
         let manifest: toml::Table = text.parse().unwrap();
         let name = manifest["package"]["name"].as_str().unwrap().to_owned();
-        assert_eq!(
-            name,
-            dir.file_name().unwrap().to_str().unwrap(),
-            "folder name = crate name"
-        );
+        assert_eq!(name, dir.file_name().unwrap().to_str().unwrap(), "folder name = crate name");
         names.push(name.clone());
         manifests.insert(name, manifest);
     }
@@ -28,10 +24,7 @@ fn internal_deps() -> BTreeMap<String, Vec<String>> {
                 .and_then(|d| d.as_table())
                 .map(|t| t.keys().cloned().collect::<Vec<_>>())
                 .unwrap_or_default();
-            (
-                name,
-                deps.into_iter().filter(|d| names.contains(d)).collect(),
-            )
+            (name, deps.into_iter().filter(|d| names.contains(d)).collect())
         })
         .collect()
 }
@@ -41,27 +34,16 @@ fn dependency_rules_hold() {
     let deps = internal_deps();
     let has = |krate: &str, dep: &str| deps.get(krate).is_some_and(|d| d.iter().any(|x| x == dep));
     for (krate, list) in &deps {
-        assert!(
-            !list.iter().any(|d| d == "server"),
-            "{krate} depends on the binary crate"
-        );
-        assert!(
-            !list.iter().any(|d| d == "test-support"),
-            "{krate} uses test-support outside dev-dependencies"
-        );
+        assert!(!list.iter().any(|d| d == "server"), "{krate} depends on the binary crate");
+        assert!(!list.iter().any(|d| d == "test-support"), "{krate} uses test-support outside dev-dependencies");
     }
     assert!(deps["errors"].is_empty(), "errors is a leaf");
-    assert!(
-        !has("store", "auth") && !has("store", "api"),
-        "store knows nothing above it"
-    );
+    assert!(!has("store", "auth") && !has("store", "api"), "store knows nothing above it");
     assert!(!has("auth", "api"), "auth has no HTTP types");
     // I/O adapters never import each other; the registry is where they meet.
     assert!(!has("store", "datasource") && !has("datasource", "store"));
     assert!(has("registry", "store") && has("registry", "datasource"));
-    assert!(
-        !has("datasource", "auth") && !has("datasource", "api") && !has("datasource", "registry")
-    );
+    assert!(!has("datasource", "auth") && !has("datasource", "api") && !has("datasource", "registry"));
     assert!(deps["crypto"].is_empty(), "crypto is a leaf");
     // Front doors never import each other.
     assert!(!has("api", "gateway") && !has("gateway", "api"));
@@ -75,16 +57,9 @@ fn pure_crates_have_no_io_dependencies() {
             continue;
         };
         let manifest: toml::Table = text.parse().unwrap();
-        let deps = manifest
-            .get("dependencies")
-            .and_then(|d| d.as_table())
-            .cloned()
-            .unwrap_or_default();
+        let deps = manifest.get("dependencies").and_then(|d| d.as_table()).cloned().unwrap_or_default();
         for banned in ["tokio", "sqlx", "axum", "reqwest", "hyper", "async-graphql"] {
-            assert!(
-                !deps.contains_key(banned),
-                "{pure} must stay pure but depends on {banned}"
-            );
+            assert!(!deps.contains_key(banned), "{pure} must stay pure but depends on {banned}");
         }
     }
 }

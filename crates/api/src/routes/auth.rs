@@ -16,11 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, Authenticated};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(login))
-        .routes(routes!(refresh))
-        .routes(routes!(logout))
-        .routes(routes!(me))
+    OpenApiRouter::new().routes(routes!(login)).routes(routes!(refresh)).routes(routes!(logout)).routes(routes!(me))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -114,37 +110,22 @@ pub struct RefreshBody {
 /// A refresh token used twice revokes its whole session.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshBody,
     responses((status = 200, body = Envelope<Tokens>), (status = 401, description = "unknown, expired or reused refresh token")))]
-async fn refresh(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> ApiResult<Ok<Tokens>> {
+async fn refresh(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> ApiResult<Ok<Tokens>> {
     // The body is optional here (the token may come in the header), so it is parsed by hand.
     let from_body = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
         serde_json::from_slice::<RefreshBody>(&body)
-            .map_err(|e| {
-                ApiError::new(
-                    ErrorCode::MALFORMED_JSON,
-                    format!("the JSON body does not fit: {e}"),
-                )
-            })?
+            .map_err(|e| ApiError::new(ErrorCode::MALFORMED_JSON, format!("the JSON body does not fit: {e}")))?
             .refresh_token
     };
     let from_header = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(|t| t.trim().to_owned());
     let Some(token) = from_body.or(from_header).filter(|t| !t.is_empty()) else {
-        return Err(ApiError::new(
-            ErrorCode::UNAUTHENTICATED,
-            "send the refresh token as refreshToken in the body",
-        ));
+        return Err(ApiError::new(ErrorCode::UNAUTHENTICATED, "send the refresh token as refreshToken in the body"));
     };
     let outcome = state.auth.refresh(&token).await?;
     Result::Ok(ok(Tokens::from(outcome)).with_message("token refreshed"))
@@ -153,10 +134,7 @@ async fn refresh(
 /// Ends the current session: its access and refresh tokens stop working at once.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Envelope<Option<String>>)))]
-async fn logout(
-    State(state): State<AppState>,
-    Authenticated(principal): Authenticated,
-) -> ApiResult<Ok<Option<()>>> {
+async fn logout(State(state): State<AppState>, Authenticated(principal): Authenticated) -> ApiResult<Ok<Option<()>>> {
     state.auth.logout(&principal).await?;
     Result::Ok(ok(None).with_message("logged out"))
 }

@@ -19,11 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_datasources, create_datasource))
         .routes(routes!(test_unsaved))
-        .routes(routes!(
-            get_datasource,
-            update_datasource,
-            delete_datasource
-        ))
+        .routes(routes!(get_datasource, update_datasource, delete_datasource))
         .routes(routes!(test_saved))
         .routes(routes!(list_tables))
 }
@@ -35,12 +31,7 @@ fn may(principal: &auth::Principal, ds: &Datasource, permission: &str) -> bool {
 
 /// Loads a datasource the caller may read, and checks `permission` on it.
 /// Datasources the caller may not read answer 404, as if they did not exist.
-async fn visible(
-    state: &AppState,
-    principal: &auth::Principal,
-    id: &str,
-    permission: &str,
-) -> ApiResult<Datasource> {
+async fn visible(state: &AppState, principal: &auth::Principal, id: &str, permission: &str) -> ApiResult<Datasource> {
     let ds = state.registry.get(id).await?;
     if !may(principal, &ds, "datasource:read") {
         return Err(ApiError::not_found("datasource"));
@@ -182,11 +173,7 @@ pub struct DatasourceView {
     updated_at: DateTime<Utc>,
 }
 
-async fn view(
-    state: &AppState,
-    ds: Datasource,
-    tables: Option<Vec<TableSummary>>,
-) -> DatasourceView {
+async fn view(state: &AppState, ds: Datasource, tables: Option<Vec<TableSummary>>) -> DatasourceView {
     let status = state.registry.status(ds.id()).await;
     let has_password = ds.has_password();
     let r = ds.row;
@@ -206,11 +193,7 @@ async fn view(
             ssl: r.ssl,
             timezone: r.timezone,
         },
-        options: OptionsView {
-            pool_size: r.pool_size,
-            timeout: r.timeout_ms,
-            max_retries: r.max_retries,
-        },
+        options: OptionsView { pool_size: r.pool_size, timeout: r.timeout_ms, max_retries: r.max_retries },
         is_default: r.is_default,
         read_only: r.read_only,
         allowed_roles: ds.allowed_roles,
@@ -230,16 +213,9 @@ async fn view_with_tables(state: &AppState, ds: Datasource) -> DatasourceView {
         return view(state, ds, None).await;
     }
     let tables = match state.registry.schema(&ds, false).await {
-        Result::Ok(schema) => Some(
-            schema
-                .tables
-                .iter()
-                .map(|t| TableSummary {
-                    name: t.name.clone(),
-                    rows: t.rows,
-                })
-                .collect(),
-        ),
+        Result::Ok(schema) => {
+            Some(schema.tables.iter().map(|t| TableSummary { name: t.name.clone(), rows: t.rows }).collect())
+        }
         Err(e) => {
             tracing::info!(datasource = %ds.code(), error = %e, "introspection failed");
             None
@@ -274,10 +250,7 @@ impl From<datasource::ProbeReport> for ProbeView {
             charset: r.charset,
             timezone: r.timezone,
             read_only: r.read_only,
-            stage: r
-                .stage
-                .and_then(|s| serde_json::to_value(s).ok())
-                .and_then(|v| v.as_str().map(str::to_owned)),
+            stage: r.stage.and_then(|s| serde_json::to_value(s).ok()).and_then(|v| v.as_str().map(str::to_owned)),
             message: r.message,
         }
     }
@@ -292,18 +265,9 @@ async fn list_datasources(
     ApiQuery(params): ApiQuery<PageParams>,
 ) -> ApiResult<Ok<Page<DatasourceView>>> {
     let (page, size, offset) = params.resolve()?;
-    let keyword = params
-        .keyword
-        .as_deref()
-        .map(str::trim)
-        .filter(|k| !k.is_empty());
-    let all: Vec<Datasource> = state
-        .registry
-        .find(keyword)
-        .await?
-        .into_iter()
-        .filter(|ds| may(&principal, ds, "datasource:read"))
-        .collect();
+    let keyword = params.keyword.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    let all: Vec<Datasource> =
+        state.registry.find(keyword).await?.into_iter().filter(|ds| may(&principal, ds, "datasource:read")).collect();
     let total = all.len() as i64;
     let mut items = Vec::new();
     for ds in all.into_iter().skip(offset as usize).take(size as usize) {
@@ -329,10 +293,7 @@ async fn create_datasource(
             "creating datasources needs an unscoped datasource:write",
         ));
     }
-    let ds = state
-        .registry
-        .create(body.into(), Some(&principal.user_id))
-        .await?;
+    let ds = state.registry.create(body.into(), Some(&principal.user_id)).await?;
     tracing::info!(datasource = %ds.code(), kind = ds.kind.as_str(), "datasource created");
     Result::Ok(created(view_with_tables(&state, ds).await))
 }
@@ -452,14 +413,8 @@ async fn list_tables(
     ApiQuery(params): ApiQuery<TablesParams>,
 ) -> ApiResult<Ok<TablesView>> {
     let ds = visible(&state, &principal, &id, "datasource:read").await?;
-    let schema = state
-        .registry
-        .schema(&ds, params.refresh.unwrap_or(false))
-        .await?;
-    let (cols, idx) = (
-        params.include_columns.unwrap_or(false),
-        params.include_indexes.unwrap_or(false),
-    );
+    let schema = state.registry.schema(&ds, params.refresh.unwrap_or(false)).await?;
+    let (cols, idx) = (params.include_columns.unwrap_or(false), params.include_indexes.unwrap_or(false));
     let tables = schema
         .tables
         .iter()

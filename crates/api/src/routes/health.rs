@@ -66,10 +66,7 @@ async fn health(State(state): State<AppState>) -> Response {
         ApiError {
             data: serde_json::to_value(&report).ok().map(Box::new),
             retry_after: Some(5),
-            ..ApiError::new(
-                ErrorCode::STORE_UNAVAILABLE,
-                "the metadata store is unavailable",
-            )
+            ..ApiError::new(ErrorCode::STORE_UNAVAILABLE, "the metadata store is unavailable")
         }
         .into_response()
     }

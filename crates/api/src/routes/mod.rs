@@ -29,12 +29,7 @@ impl Modify for BearerScheme {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
     }
 }
@@ -58,30 +53,20 @@ pub fn openapi(version: &str) -> utoipa::openapi::OpenApi {
 
 pub fn router(state: AppState) -> axum::Router {
     let (routes, _) = api_router().split_for_parts();
-    let doc = serde_json::to_value(openapi(state.settings.version))
-        .expect("the OpenAPI document serialises");
+    let doc = serde_json::to_value(openapi(state.settings.version)).expect("the OpenAPI document serialises");
     routes
-        .route(
-            "/api/v1/openapi.json",
-            axum::routing::get(move || async move { axum::Json(doc) }),
-        )
+        .route("/api/v1/openapi.json", axum::routing::get(move || async move { axum::Json(doc) }))
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
 }
 
 async fn route_not_found(uri: axum::http::Uri) -> impl IntoResponse {
-    ApiError::new(
-        ErrorCode::ROUTE_NOT_FOUND,
-        format!("no endpoint at {}", uri.path()),
-    )
+    ApiError::new(ErrorCode::ROUTE_NOT_FOUND, format!("no endpoint at {}", uri.path()))
 }
 
 async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> impl IntoResponse {
-    ApiError::new(
-        ErrorCode::METHOD_NOT_ALLOWED,
-        format!("{method} is not allowed on {}", uri.path()),
-    )
+    ApiError::new(ErrorCode::METHOD_NOT_ALLOWED, format!("{method} is not allowed on {}", uri.path()))
 }
 
 /// Paging parameters shared by list endpoints: `page` from 1, `pageSize` 1–200 (default 20).
@@ -102,18 +87,10 @@ impl PageParams {
         let page = self.page.unwrap_or(1);
         let size = self.page_size.unwrap_or(20);
         if page < 1 {
-            problems.push(errors::FieldError::new(
-                "page",
-                "out_of_range",
-                "must be 1 or more",
-            ));
+            problems.push(errors::FieldError::new("page", "out_of_range", "must be 1 or more"));
         }
         if !(1..=200).contains(&size) {
-            problems.push(errors::FieldError::new(
-                "pageSize",
-                "out_of_range",
-                "must be between 1 and 200",
-            ));
+            problems.push(errors::FieldError::new("pageSize", "out_of_range", "must be between 1 and 200"));
         }
         if !problems.is_empty() {
             return Err(ApiError::validation(problems));

@@ -51,17 +51,8 @@ impl From<store::Role> for RoleView {
 /// Every role.
 #[utoipa::path(get, path = "/api/v1/roles", tag = "roles", security(("bearer" = ["roles:read"])),
     responses((status = 200, body = Envelope<Vec<RoleView>>)))]
-async fn list_roles(
-    State(state): State<AppState>,
-    _: Require<RolesRead>,
-) -> ApiResult<Ok<Vec<RoleView>>> {
-    Result::Ok(ok(state
-        .store
-        .list_roles()
-        .await?
-        .into_iter()
-        .map(RoleView::from)
-        .collect()))
+async fn list_roles(State(state): State<AppState>, _: Require<RolesRead>) -> ApiResult<Ok<Vec<RoleView>>> {
+    Result::Ok(ok(state.store.list_roles().await?.into_iter().map(RoleView::from).collect()))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -76,11 +67,7 @@ pub struct RoleBody {
 
 impl From<RoleBody> for auth::RoleInput {
     fn from(b: RoleBody) -> auth::RoleInput {
-        auth::RoleInput {
-            name: b.name,
-            description: b.description,
-            permissions: b.permissions,
-        }
+        auth::RoleInput { name: b.name, description: b.description, permissions: b.permissions }
     }
 }
 
@@ -103,11 +90,7 @@ async fn get_role(
     _: Require<RolesRead>,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Ok<RoleView>> {
-    let role = state
-        .store
-        .role(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("role"))?;
+    let role = state.store.role(&id).await?.ok_or_else(|| ApiError::not_found("role"))?;
     Result::Ok(ok(role.into()))
 }
 
@@ -146,8 +129,5 @@ pub struct PermissionInfo {
 #[utoipa::path(get, path = "/api/v1/permissions", tag = "roles", security(("bearer" = ["roles:read"])),
     responses((status = 200, body = Envelope<Vec<PermissionInfo>>)))]
 async fn list_permissions(_: Require<RolesRead>) -> Ok<Vec<PermissionInfo>> {
-    ok(auth::KNOWN_PERMISSIONS
-        .iter()
-        .map(|(name, description)| PermissionInfo { name, description })
-        .collect())
+    ok(auth::KNOWN_PERMISSIONS.iter().map(|(name, description)| PermissionInfo { name, description }).collect())
 }

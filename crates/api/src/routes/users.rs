@@ -36,13 +36,7 @@ pub struct UserView {
 }
 
 async fn view(state: &AppState, user: store::User) -> ApiResult<UserView> {
-    let roles = state
-        .store
-        .user_roles(&user.id)
-        .await?
-        .into_iter()
-        .map(|r| r.name)
-        .collect();
+    let roles = state.store.user_roles(&user.id).await?.into_iter().map(|r| r.name).collect();
     Result::Ok(view_with(user, roles))
 }
 
@@ -68,11 +62,7 @@ async fn list_users(
     ApiQuery(params): ApiQuery<PageParams>,
 ) -> ApiResult<Ok<Page<UserView>>> {
     let (page, size, offset) = params.resolve()?;
-    let keyword = params
-        .keyword
-        .as_deref()
-        .map(str::trim)
-        .filter(|k| !k.is_empty());
+    let keyword = params.keyword.as_deref().map(str::trim).filter(|k| !k.is_empty());
     let mut list = state.store.list_users(keyword, offset, size).await?;
     let items = list
         .items
@@ -130,11 +120,7 @@ async fn get_user(
     _: Require<UsersRead>,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Ok<UserView>> {
-    let user = state
-        .store
-        .user(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("user"))?;
+    let user = state.store.user(&id).await?.ok_or_else(|| ApiError::not_found("user"))?;
     Result::Ok(ok(view(&state, user).await?))
 }
 
@@ -176,16 +162,8 @@ async fn update_user(
     Result::Ok(ok(view(&state, user).await?))
 }
 
-async fn set_disabled(
-    state: &AppState,
-    id: &str,
-    actor: &auth::Principal,
-    disabled: bool,
-) -> ApiResult<UserView> {
-    let update = auth::UserUpdate {
-        disabled: Some(disabled),
-        ..Default::default()
-    };
+async fn set_disabled(state: &AppState, id: &str, actor: &auth::Principal, disabled: bool) -> ApiResult<UserView> {
+    let update = auth::UserUpdate { disabled: Some(disabled), ..Default::default() };
     let user = state.auth.update_user(id, update, &actor.user_id).await?;
     view(state, user).await
 }

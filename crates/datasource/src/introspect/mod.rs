@@ -115,11 +115,7 @@ pub(crate) fn derive_keys(table: &mut Table) {
         let Some(first) = idx.columns.first() else {
             continue;
         };
-        let key = if idx.unique && idx.columns.len() == 1 {
-            "UNI"
-        } else {
-            "MUL"
-        };
+        let key = if idx.unique && idx.columns.len() == 1 { "UNI" } else { "MUL" };
         keys.entry(first).or_insert(key);
     }
     let keys: BTreeMap<String, &str> = keys.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
@@ -147,9 +143,7 @@ pub(crate) fn foreign_keys(groups: Vec<(String, Vec<FkColumn>)>) -> Vec<ForeignK
 }
 
 /// Groups `(table, name, column)` rows, already ordered, into per-table lists of named column lists.
-pub(crate) fn group_ordered<T>(
-    rows: Vec<(String, String, T)>,
-) -> BTreeMap<String, Vec<(String, Vec<T>)>> {
+pub(crate) fn group_ordered<T>(rows: Vec<(String, String, T)>) -> BTreeMap<String, Vec<(String, Vec<T>)>> {
     let mut out: BTreeMap<String, Vec<(String, Vec<T>)>> = BTreeMap::new();
     for (table, name, item) in rows {
         let list = out.entry(table).or_default();
@@ -159,4 +153,30 @@ pub(crate) fn group_ordered<T>(
         }
     }
     out
+}
+
+impl Schema {
+    /// What the query compiler needs to know of this schema.
+    pub fn catalog(&self) -> query::Catalog {
+        query::Catalog {
+            tables: self
+                .tables
+                .iter()
+                .map(|t| query::CatalogTable {
+                    name: t.name.clone(),
+                    columns: t
+                        .columns
+                        .iter()
+                        .map(|c| query::CatalogColumn {
+                            name: c.name.clone(),
+                            family: query::TypeFamily::of(&c.data_type),
+                            nullable: c.nullable,
+                        })
+                        .collect(),
+                    indexes: t.indexes.iter().map(|i| i.columns.clone()).collect(),
+                    rows: t.rows,
+                })
+                .collect(),
+        }
+    }
 }

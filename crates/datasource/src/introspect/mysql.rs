@@ -6,14 +6,7 @@ use sqlx::MySqlPool;
 
 use super::{Column, Index, Schema, Table, derive_keys, foreign_keys, group_ordered};
 
-type TableRow = (
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-);
+type TableRow = (String, String, Option<String>, Option<String>, Option<i64>, Option<i64>);
 type ColumnRow = (
     String,
     String,
@@ -70,20 +63,8 @@ pub(super) async fn introspect(pool: &MySqlPool) -> Result<Schema, sqlx::Error> 
         .collect();
 
     let mut cols_by_table: BTreeMap<String, Vec<Column>> = BTreeMap::new();
-    for (
-        table,
-        name,
-        data_type,
-        column_type,
-        length,
-        precision,
-        scale,
-        nullable,
-        key,
-        extra,
-        default,
-        comment,
-    ) in columns
+    for (table, name, data_type, column_type, length, precision, scale, nullable, key, extra, default, comment) in
+        columns
     {
         cols_by_table.entry(table).or_default().push(Column {
             name,
@@ -117,12 +98,7 @@ pub(super) async fn introspect(pool: &MySqlPool) -> Result<Schema, sqlx::Error> 
                 .collect();
             let foreign_keys = foreign_keys(fks.remove(&name).unwrap_or_default());
             let mut table = Table {
-                kind: if table_type == "VIEW" {
-                    "view"
-                } else {
-                    "table"
-                }
-                .to_owned(),
+                kind: if table_type == "VIEW" { "view" } else { "table" }.to_owned(),
                 comment: comment.filter(|c| !c.is_empty() && c != "VIEW"),
                 engine,
                 rows,

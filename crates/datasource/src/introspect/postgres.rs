@@ -7,19 +7,8 @@ use sqlx::PgPool;
 use super::{Column, Index, Schema, Table, derive_keys, foreign_keys, group_ordered};
 
 type TableRow = (String, String, Option<String>, Option<i64>, Option<i64>);
-type ColumnRow = (
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    bool,
-    Option<String>,
-    bool,
-    Option<String>,
-    String,
-);
+type ColumnRow =
+    (String, String, String, Option<i64>, Option<i64>, Option<i64>, bool, Option<String>, bool, Option<String>, String);
 
 /// The catalog's internal type names, as users know them (`int4` is `integer`).
 fn base_type(typname: &str) -> String {
@@ -69,11 +58,9 @@ pub(super) async fn introspect(pool: &PgPool) -> Result<Schema, sqlx::Error> {
     )
     .fetch_all(pool)
     .await?;
-    let index_rows: Vec<(String, String, (String, bool, bool))> = sqlx::query_as::<
-        _,
-        (String, String, String, bool, bool),
-    >(
-        "SELECT t.relname::text, i.relname::text, a.attname::text, ix.indisunique, ix.indisprimary \
+    let index_rows: Vec<(String, String, (String, bool, bool))> =
+        sqlx::query_as::<_, (String, String, String, bool, bool)>(
+            "SELECT t.relname::text, i.relname::text, a.attname::text, ix.indisunique, ix.indisprimary \
              FROM pg_index ix \
              JOIN pg_class t ON t.oid = ix.indrelid \
              JOIN pg_class i ON i.oid = ix.indexrelid \
@@ -81,12 +68,12 @@ pub(super) async fn introspect(pool: &PgPool) -> Result<Schema, sqlx::Error> {
              CROSS JOIN LATERAL unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) \
              JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
              WHERE n.nspname = current_schema() ORDER BY t.relname, i.relname, k.ord",
-    )
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|(t, i, c, u, p)| (t, i, (c, u, p)))
-    .collect();
+        )
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|(t, i, c, u, p)| (t, i, (c, u, p)))
+        .collect();
     let fk_rows: Vec<(String, String, (String, String, String))> =
         sqlx::query_as::<_, (String, String, String, String, String)>(
             "SELECT t.relname::text, con.conname::text, a.attname::text, rt.relname::text, ra.attname::text \
@@ -106,24 +93,8 @@ pub(super) async fn introspect(pool: &PgPool) -> Result<Schema, sqlx::Error> {
         .collect();
 
     let mut cols_by_table: BTreeMap<String, Vec<Column>> = BTreeMap::new();
-    for (
-        table,
-        name,
-        typname,
-        length,
-        precision,
-        scale,
-        nullable,
-        default,
-        identity,
-        comment,
-        full,
-    ) in columns
-    {
-        let serial = identity
-            || default
-                .as_deref()
-                .is_some_and(|d| d.starts_with("nextval("));
+    for (table, name, typname, length, precision, scale, nullable, default, identity, comment, full) in columns {
+        let serial = identity || default.as_deref().is_some_and(|d| d.starts_with("nextval("));
         cols_by_table.entry(table).or_default().push(Column {
             name,
             data_type: base_type(&typname),

@@ -12,30 +12,12 @@ fn parse_declared(declared: &str) -> (String, Option<i64>, Option<i64>) {
     let Some((base, rest)) = lower.split_once('(') else {
         return (lower, None, None);
     };
-    let nums: Vec<i64> = rest
-        .trim_end_matches(')')
-        .split(',')
-        .filter_map(|n| n.trim().parse().ok())
-        .collect();
-    (
-        base.trim().to_owned(),
-        nums.first().copied(),
-        nums.get(1).copied(),
-    )
+    let nums: Vec<i64> = rest.trim_end_matches(')').split(',').filter_map(|n| n.trim().parse().ok()).collect();
+    (base.trim().to_owned(), nums.first().copied(), nums.get(1).copied())
 }
 
 fn is_text(base: &str) -> bool {
-    [
-        "char",
-        "varchar",
-        "nvarchar",
-        "nchar",
-        "varying character",
-        "native character",
-        "text",
-        "clob",
-    ]
-    .contains(&base)
+    ["char", "varchar", "nvarchar", "nchar", "varying character", "native character", "text", "clob"].contains(&base)
 }
 
 /// Only databases up to this size get per-table byte counts: `dbstat` reads every page.
@@ -80,48 +62,36 @@ pub(super) async fn introspect(pool: &SqlitePool) -> Result<Schema, sqlx::Error>
         .into_iter()
         .map(|(t, id, target, from, to)| (t.clone(), format!("fk_{t}_{id}"), (from, target, to.unwrap_or_default())))
         .collect();
-    let has_stats: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1')",
-    )
-    .fetch_one(pool)
-    .await?;
+    let has_stats: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1')")
+        .fetch_one(pool)
+        .await?;
     let mut rows_by_table: HashMap<String, i64> = HashMap::new();
     if has_stats {
         let stats: Vec<(String, Option<String>)> =
-            sqlx::query_as("SELECT tbl, stat FROM sqlite_stat1 ORDER BY tbl, idx IS NOT NULL")
-                .fetch_all(pool)
-                .await?;
+            sqlx::query_as("SELECT tbl, stat FROM sqlite_stat1 ORDER BY tbl, idx IS NOT NULL").fetch_all(pool).await?;
         for (table, stat) in stats {
-            if let Some(n) =
-                stat.and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
-            {
+            if let Some(n) = stat.and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok())) {
                 rows_by_table.entry(table).or_insert(n);
             }
         }
     }
-    let size: i64 = sqlx::query_scalar(
-        "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap_or(i64::MAX);
+    let size: i64 = sqlx::query_scalar("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
+        .fetch_one(pool)
+        .await
+        .unwrap_or(i64::MAX);
     let mut bytes_by_table: HashMap<String, i64> = HashMap::new();
     if size <= DBSTAT_LIMIT {
         // `dbstat` exists only when SQLite was built with it; without it there are no byte counts.
-        if let Ok(sizes) =
-            sqlx::query_as::<_, (String, i64)>("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name")
-                .fetch_all(pool)
-                .await
+        if let Ok(sizes) = sqlx::query_as::<_, (String, i64)>("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name")
+            .fetch_all(pool)
+            .await
         {
             bytes_by_table.extend(sizes);
         }
     }
 
     let mut columns_by_table = group_ordered(
-        column_rows
-            .into_iter()
-            .map(|(t, c, ty, nn, d, pk)| (t, String::new(), (c, ty, nn, d, pk)))
-            .collect(),
+        column_rows.into_iter().map(|(t, c, ty, nn, d, pk)| (t, String::new(), (c, ty, nn, d, pk))).collect(),
     );
     let mut indexes_by_table = group_ordered(index_rows);
     let mut fks_by_table = group_ordered(fk_rows);
@@ -145,11 +115,7 @@ pub(super) async fn introspect(pool: &SqlitePool) -> Result<Schema, sqlx::Error>
                 let rowid_alias = pk_pos > 0 && pk_count == 1 && base == "integer";
                 Column {
                     name: col,
-                    data_type: if base.is_empty() {
-                        "any".into()
-                    } else {
-                        base.clone()
-                    },
+                    data_type: if base.is_empty() { "any".into() } else { base.clone() },
                     full_type: declared.to_lowercase(),
                     length: if is_text(&base) { a } else { None },
                     precision: if is_text(&base) { None } else { a },
@@ -209,14 +175,8 @@ mod tests {
 
     #[test]
     fn declared_types() {
-        assert_eq!(
-            parse_declared("DECIMAL(10, 2)"),
-            ("decimal".into(), Some(10), Some(2))
-        );
-        assert_eq!(
-            parse_declared("varchar(50)"),
-            ("varchar".into(), Some(50), None)
-        );
+        assert_eq!(parse_declared("DECIMAL(10, 2)"), ("decimal".into(), Some(10), Some(2)));
+        assert_eq!(parse_declared("varchar(50)"), ("varchar".into(), Some(50), None));
         assert_eq!(parse_declared("INTEGER"), ("integer".into(), None, None));
         assert_eq!(parse_declared(""), ("".into(), None, None));
     }

@@ -11,47 +11,23 @@ store_tests!(first_start_prints_a_password_once_and_restarts_keep_tokens);
 
 async fn first_start_prints_a_password_once_and_restarts_keep_tokens(store: TestStore) {
     let s = Server::start_raw(store, &[]).await;
-    let printed = s
-        .stdout
-        .lock()
-        .unwrap()
-        .iter()
-        .find_map(|l| l.split("generated password: ").nth(1).map(str::to_owned));
+    let printed =
+        s.stdout.lock().unwrap().iter().find_map(|l| l.split("generated password: ").nth(1).map(str::to_owned));
     let password = printed.expect("the generated admin password is printed");
     assert!(password.len() >= 20);
-    assert!(
-        !s.stderr
-            .lock()
-            .unwrap()
-            .iter()
-            .any(|l| l.contains(&password)),
-        "the password must not reach the log"
-    );
+    assert!(!s.stderr.lock().unwrap().iter().any(|l| l.contains(&password)), "the password must not reach the log");
     let token = s.login("admin", &password).await;
 
     let data_dir = s.data_dir();
     for name in ["jwt.key", "data.key"] {
-        let mode = std::fs::metadata(data_dir.join("secrets").join(name))
-            .unwrap()
-            .permissions()
-            .mode();
+        let mode = std::fs::metadata(data_dir.join("secrets").join(name)).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600, "{name}");
     }
-    assert_eq!(
-        std::fs::metadata(&data_dir).unwrap().permissions().mode() & 0o777,
-        0o700
-    );
+    assert_eq!(std::fs::metadata(&data_dir).unwrap().permissions().mode() & 0o777, 0o700);
 
     let store = s.stop();
     let s = Server::start_raw(store, &[]).await;
-    assert!(
-        !s.stdout
-            .lock()
-            .unwrap()
-            .iter()
-            .any(|l| l.contains("generated password")),
-        "printed only once"
-    );
+    assert!(!s.stdout.lock().unwrap().iter().any(|l| l.contains("generated password")), "printed only once");
     // Same signing key and store: the old session is still valid.
     s.get("/api/v1/auth/me", Some(&token)).await.expect(200, 0);
 }
@@ -71,22 +47,12 @@ fn bad_config_fails_fast_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("q.toml");
     std::fs::write(&file, "listen = 5\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_quarry"))
-        .arg("--config")
-        .arg(&file)
-        .output()
-        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_quarry")).arg("--config").arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid config file"));
 
     let out = Command::new(env!("CARGO_BIN_EXE_quarry"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--database-url",
-            "mysql://nope",
-        ])
+        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", "mysql://nope"])
         .env("QUARRY_DATA_DIR", dir.path().join("d"))
         .output()
         .unwrap();
@@ -100,10 +66,7 @@ fn bad_config_fails_fast_with_a_clear_message() {
 
 #[test]
 fn openapi_subcommand_prints_the_document() {
-    let out = Command::new(env!("CARGO_BIN_EXE_quarry"))
-        .arg("openapi")
-        .output()
-        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_quarry")).arg("openapi").output().unwrap();
     assert!(out.status.success());
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));

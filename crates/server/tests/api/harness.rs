@@ -36,12 +36,7 @@ impl Answer {
     }
     #[track_caller]
     pub fn expect(self, status: u16, code: i64) -> Answer {
-        assert_eq!(
-            (self.status.as_u16(), self.code()),
-            (status, code),
-            "unexpected answer: {}",
-            self.body
-        );
+        assert_eq!((self.status.as_u16(), self.code()), (status, code), "unexpected answer: {}", self.body);
         self
     }
 }
@@ -83,52 +78,24 @@ impl Server {
         pump(child.stderr.take().unwrap(), stderr.clone());
         let deadline = Instant::now() + Duration::from_secs(60);
         let base = loop {
-            if let Some(url) = stdout
-                .lock()
-                .unwrap()
-                .iter()
-                .find_map(|l| l.split("listening on ").nth(1))
-            {
+            if let Some(url) = stdout.lock().unwrap().iter().find_map(|l| l.split("listening on ").nth(1)) {
                 break url.trim().to_owned();
             }
             if let Ok(Some(status)) = child.try_wait() {
-                panic!(
-                    "quarry exited with {status}: {}",
-                    stderr.lock().unwrap().join("\n")
-                );
+                panic!("quarry exited with {status}: {}", stderr.lock().unwrap().join("\n"));
             }
-            assert!(
-                Instant::now() < deadline,
-                "quarry did not start: {}",
-                stderr.lock().unwrap().join("\n")
-            );
+            assert!(Instant::now() < deadline, "quarry did not start: {}", stderr.lock().unwrap().join("\n"));
             tokio::time::sleep(Duration::from_millis(20)).await;
         };
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap();
-        Server {
-            base,
-            client,
-            store: Some(store),
-            stdout,
-            stderr,
-            child,
-        }
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+        Server { base, client, store: Some(store), stdout, stderr, child }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
 
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Answer {
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -152,12 +119,7 @@ impl Server {
     }
 
     pub async fn login_answer(&self, username: &str, password: &str) -> Answer {
-        self.post(
-            "/api/v1/auth/login",
-            None,
-            json!({"username": username, "password": password}),
-        )
-        .await
+        self.post("/api/v1/auth/login", None, json!({"username": username, "password": password})).await
     }
 
     /// Logs in and returns the access token.
@@ -172,13 +134,9 @@ impl Server {
 
     /// Creates a role with `permissions` and a user holding it; returns the user's token.
     pub async fn user_with(&self, admin: &str, name: &str, permissions: &[&str]) -> String {
-        self.post(
-            "/api/v1/roles",
-            Some(admin),
-            json!({"name": format!("{name}-role"), "permissions": permissions}),
-        )
-        .await
-        .expect(201, 0);
+        self.post("/api/v1/roles", Some(admin), json!({"name": format!("{name}-role"), "permissions": permissions}))
+            .await
+            .expect(201, 0);
         self.post(
             "/api/v1/users",
             Some(admin),
@@ -195,19 +153,13 @@ impl Server {
 
     /// Stops the server with SIGTERM (a graceful shutdown) and returns the store for a restart.
     pub fn stop(mut self) -> TestStore {
-        assert!(
-            self.terminate(),
-            "quarry did not stop within 10 s of SIGTERM"
-        );
+        assert!(self.terminate(), "quarry did not stop within 10 s of SIGTERM");
         self.store.take().unwrap()
     }
 
     /// Sends SIGTERM and waits; true when the process exited by itself.
     fn terminate(&mut self) -> bool {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -233,9 +185,5 @@ pub async fn answer(res: reqwest::Response) -> Answer {
     let headers = res.headers().clone();
     let bytes = res.bytes().await.unwrap_or_default();
     let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    Answer {
-        status,
-        body,
-        headers,
-    }
+    Answer { status, body, headers }
 }

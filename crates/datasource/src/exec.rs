@@ -1,0 +1,231 @@
+//! Running compiled queries: the one place where SQL from the query compiler reaches a driver.
+//!
+//! Statements come only from `query::CompiledQuery` (checked identifiers, bound values); this
+//! module is where they are marked `AssertSqlSafe`. Timeouts are enforced by the database
+//! (PostgreSQL `statement_timeout`; MySQL/MariaDB `KILL QUERY` when the server's own timer
+//! fires) and by the server.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use query::{CompiledQuery, Param};
+use serde_json::Value;
+use sqlx::{AssertSqlSafe, Connection};
+use tokio::sync::mpsc;
+
+use crate::connect::{ConnectError, classify};
+use crate::{Kind, Pool, Stage, decode};
+
+/// Why a query did not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    #[error("the query ran longer than {0:?} and was cancelled")]
+    Timeout(Duration),
+    #[error("{}", .0.message)]
+    Database(ConnectError),
+}
+
+fn db(kind: Kind, e: sqlx::Error) -> ExecError {
+    let text = e.to_string().to_lowercase();
+    if text.contains("statement timeout") || text.contains("max_statement_time") || text.contains("interrupted") {
+        return ExecError::Timeout(Duration::ZERO);
+    }
+    ExecError::Database(classify(kind, &e))
+}
+
+macro_rules! bind_all {
+    ($q:expr, $params:expr) => {{
+        let mut q = $q;
+        for p in $params {
+            q = match p {
+                Param::Null => q.bind(None::<String>),
+                Param::Bool(b) => q.bind(*b),
+                Param::Int(i) => q.bind(*i),
+                Param::Float(f) => q.bind(*f),
+                Param::Text(t) => q.bind(t.clone()),
+            };
+        }
+        q
+    }};
+}
+
+impl Pool {
+    /// Runs a compiled query and returns its rows as typed JSON values, in column order.
+    pub async fn fetch_rows(&self, q: &CompiledQuery, timeout: Duration) -> Result<Vec<Vec<Value>>, ExecError> {
+        let (tx, mut rx) = mpsc::channel(1024);
+        let run = self.stream_rows(q.sql.clone(), q.params.clone(), timeout, tx);
+        let collect = async {
+            let mut rows = Vec::new();
+            while let Some(row) = rx.recv().await {
+                rows.push(row);
+            }
+            rows
+        };
+        let (outcome, rows) = tokio::join!(run, collect);
+        outcome.map(|_| rows)
+    }
+
+    /// Runs `SELECT COUNT(*)`, the `@total` of a compiled query.
+    pub async fn count(&self, q: &CompiledQuery, timeout: Duration) -> Result<Option<i64>, ExecError> {
+        let Some(sql) = &q.count_sql else { return Ok(None) };
+        let (tx, mut rx) = mpsc::channel(1);
+        let (outcome, row) =
+            tokio::join!(self.stream_rows(sql.clone(), q.count_params.clone(), timeout, tx), async { rx.recv().await });
+        outcome?;
+        Ok(row.and_then(|r| r.first().and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))))
+    }
+
+    /// Streams the rows of `sql` into `out` (one message per row), so exports run in
+    /// constant memory; a dropped receiver stops the query. Returns the rows sent.
+    pub async fn stream_rows(
+        &self,
+        sql: String,
+        params: Vec<Param>,
+        timeout: Duration,
+        out: mpsc::Sender<Vec<Value>>,
+    ) -> Result<u64, ExecError> {
+        let kind = self.kind();
+        let work = async {
+            let mut sent = 0u64;
+            match self {
+                Pool::Postgres(p) => {
+                    let mut conn = p.acquire().await.map_err(|e| db(kind, e))?;
+                    let mut tx = conn.begin().await.map_err(|e| db(kind, e))?;
+                    sqlx::query("SELECT set_config('statement_timeout', $1, true)")
+                        .bind(format!("{}", timeout.as_millis().max(1)))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| db(kind, e))?;
+                    let query = bind_all!(sqlx::query(AssertSqlSafe(sql.as_str())), &params);
+                    let mut rows = query.fetch(&mut *tx);
+                    while let Some(row) = rows.next().await {
+                        let row = row.map_err(|e| db(kind, e))?;
+                        if out.send(decode::pg_row(&row).map_err(|e| db(kind, e))?).await.is_err() {
+                            break;
+                        }
+                        sent += 1;
+                    }
+                    drop(rows);
+                    tx.rollback().await.map_err(|e| db(kind, e))?;
+                }
+                Pool::MySql(p) => {
+                    let mut conn = p.acquire().await.map_err(|e| db(kind, e))?;
+                    let id: u64 = sqlx::query_scalar("SELECT CONNECTION_ID()")
+                        .fetch_one(&mut *conn)
+                        .await
+                        .map_err(|e| db(kind, e))?;
+                    let query = bind_all!(sqlx::query(AssertSqlSafe(sql.as_str())), &params);
+                    let killer = {
+                        let pool = p.clone();
+                        tokio::spawn(async move {
+                            tokio::time::sleep(timeout).await;
+                            // Stops the statement on the server, not only our wait for it.
+                            let _ = sqlx::query("KILL QUERY ?").bind(id).execute(&pool).await;
+                        })
+                    };
+                    let mut rows = query.fetch(&mut *conn);
+                    let mut failure = None;
+                    while let Some(row) = rows.next().await {
+                        match row.map_err(|e| db(kind, e)).and_then(|r| decode::mysql_row(&r).map_err(|e| db(kind, e)))
+                        {
+                            Ok(values) => {
+                                if out.send(values).await.is_err() {
+                                    break;
+                                }
+                                sent += 1;
+                            }
+                            Err(e) => {
+                                failure = Some(e);
+                                break;
+                            }
+                        }
+                    }
+                    drop(rows);
+                    let fired = killer.is_finished();
+                    killer.abort();
+                    if let Some(e) = failure {
+                        return Err(if fired { ExecError::Timeout(timeout) } else { e });
+                    }
+                }
+                Pool::Sqlite(p) => {
+                    let query = bind_all!(sqlx::query(AssertSqlSafe(sql.as_str())), &params);
+                    let mut rows = query.fetch(p);
+                    while let Some(row) = rows.next().await {
+                        let row = row.map_err(|e| db(kind, e))?;
+                        if out.send(decode::sqlite_row(&row).map_err(|e| db(kind, e))?).await.is_err() {
+                            break;
+                        }
+                        sent += 1;
+                    }
+                }
+            }
+            Ok(sent)
+        };
+        // The server's own limit, a little after the database's, in case the database does not stop.
+        match tokio::time::timeout(timeout + Duration::from_millis(500), work).await {
+            Ok(Err(ExecError::Timeout(_))) | Err(_) => Err(ExecError::Timeout(timeout)),
+            Ok(other) => other,
+        }
+    }
+
+    /// The database's own plan for a compiled query, as text lines (for warnings and estimates).
+    pub async fn explain(&self, q: &CompiledQuery) -> Result<Vec<String>, ExecError> {
+        let kind = self.kind();
+        let prefix = match kind {
+            Kind::Postgres => "EXPLAIN ",
+            Kind::Mysql => "EXPLAIN ",
+            Kind::Sqlite => "EXPLAIN QUERY PLAN ",
+        };
+        let sql = format!("{prefix}{}", q.sql);
+        let lines: Vec<String> = match self {
+            Pool::Postgres(p) => {
+                let rows = bind_all!(sqlx::query(AssertSqlSafe(sql)), &q.params)
+                    .fetch_all(p)
+                    .await
+                    .map_err(|e| db(kind, e))?;
+                rows.iter().filter_map(|r| decode::pg_row(r).ok()).map(|v| join(&v)).collect()
+            }
+            Pool::MySql(p) => {
+                let rows = bind_all!(sqlx::query(AssertSqlSafe(sql)), &q.params)
+                    .fetch_all(p)
+                    .await
+                    .map_err(|e| db(kind, e))?;
+                let names: Vec<String> = rows.first().map(decode::column_names).unwrap_or_default();
+                rows.iter()
+                    .filter_map(|r| decode::mysql_row(r).ok())
+                    .map(|v| {
+                        names.iter().zip(v).map(|(n, v)| format!("{n}={}", plain(&v))).collect::<Vec<_>>().join(" ")
+                    })
+                    .collect()
+            }
+            Pool::Sqlite(p) => {
+                let rows = bind_all!(sqlx::query(AssertSqlSafe(sql)), &q.params)
+                    .fetch_all(p)
+                    .await
+                    .map_err(|e| db(kind, e))?;
+                rows.iter().filter_map(|r| decode::sqlite_row(r).ok()).filter_map(|v| v.last().map(plain)).collect()
+            }
+        };
+        Ok(lines)
+    }
+}
+
+fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn join(values: &[Value]) -> String {
+    values.iter().map(plain).collect::<Vec<_>>().join(" ")
+}
+
+impl From<ExecError> for ConnectError {
+    fn from(e: ExecError) -> ConnectError {
+        match e {
+            ExecError::Timeout(d) => ConnectError::new(Stage::Timeout, format!("the query ran longer than {d:?}")),
+            ExecError::Database(c) => c,
+        }
+    }
+}
