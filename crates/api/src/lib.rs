@@ -59,6 +59,7 @@ pub struct AppState {
     pub settings: Arc<ApiSettings>,
     pub limiter: RateLimiter,
     pub started: Instant,
+    pub(crate) query_cache: routes::query::QueryCache,
 }
 
 impl AppState {
@@ -71,6 +72,7 @@ impl AppState {
             settings: Arc::new(settings),
             limiter,
             started: Instant::now(),
+            query_cache: routes::query::new_cache(),
         }
     }
 }

@@ -3,6 +3,7 @@
 mod auth;
 mod datasources;
 mod health;
+pub(crate) mod query;
 mod roles;
 mod users;
 
@@ -42,6 +43,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(roles::router())
         .merge(datasources::router())
+        .merge(query::router())
 }
 
 /// The OpenAPI document generated from the handlers' annotations.

@@ -6,5 +6,6 @@ mod cli;
 mod datasources;
 mod harness;
 mod permissions;
+mod query;
 mod transport;
 mod users_roles;

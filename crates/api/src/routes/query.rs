@@ -1,0 +1,666 @@
+//! `/api/v1/query-builder/validate`, `/api/v1/query/execute` and `/api/v1/query/history`
+//! (seed 000, sections 2.2.1 and 2.2.2).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use errors::{ErrorCode, FieldError};
+use query::{CompiledQuery, Dialect, OutputColumn};
+use registry::Datasource;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use tokio::sync::mpsc;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::PageParams;
+use crate::AppState;
+use crate::envelope::{Envelope, Ok, Page, ok};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiQuery, Require};
+use crate::permissions::QueryExecute;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(validate)).routes(routes!(execute)).routes(routes!(history))
+}
+
+/// Rows a table must have before index advice and scan warnings are worth giving.
+const BIG_TABLE: i64 = 1_000;
+const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+
+fn dialect(ds: &Datasource) -> Dialect {
+    match ds.kind {
+        datasource::Kind::Mysql => Dialect::MySql,
+        datasource::Kind::Postgres => Dialect::Postgres,
+        datasource::Kind::Sqlite => Dialect::Sqlite,
+    }
+}
+
+fn diagnostics(diags: Vec<query::Diagnostic>) -> Vec<FieldError> {
+    diags
+        .into_iter()
+        .map(|d| {
+            let message = match &d.suggestion {
+                Some(s) => format!("{} (did you mean {s:?}?)", d.message),
+                None => d.message,
+            };
+            FieldError::new(d.path, "invalid", message)
+        })
+        .collect()
+}
+
+/// Picks the datasource: the one named, or the default; checks the caller may query it.
+pub(crate) async fn datasource_for(
+    state: &AppState,
+    principal: &auth::Principal,
+    id: Option<&str>,
+) -> ApiResult<Datasource> {
+    let ds = match id {
+        Some(id) => match state.registry.get(id).await {
+            Result::Ok(ds) => ds,
+            Err(registry::Error::NotFound) => state.registry.by_code(id).await?,
+            Err(e) => return Err(e.into()),
+        },
+        None => state.registry.default_datasource().await?.ok_or_else(|| {
+            ApiError::validation(vec![FieldError::new("datasourceId", "required", "no default datasource; name one")])
+        })?,
+    };
+    if !principal.may_use("datasource:read", ds.code(), &ds.allowed_roles) {
+        return Err(ApiError::not_found("datasource"));
+    }
+    if !principal.may_use("query:execute", ds.code(), &ds.allowed_roles) {
+        return Err(ApiError::new(ErrorCode::FORBIDDEN, "permission \"query:execute\" required on this datasource"));
+    }
+    Result::Ok(ds)
+}
+
+/// Parses, checks and compiles; the plan is kept for advice.
+fn compile(
+    dsl: &Value,
+    catalog: &query::Catalog,
+    dialect: Dialect,
+) -> Result<(query::Plan, CompiledQuery), Vec<FieldError>> {
+    let parsed = query::parse(dsl).map_err(diagnostics)?;
+    let plan = query::resolve(&parsed, catalog).map_err(diagnostics)?;
+    let compiled = query::compile(&plan, dialect).map_err(diagnostics)?;
+    Result::Ok((plan, compiled))
+}
+
+/// Splits `datasourceId` off a query object.
+fn take_datasource(dsl: &mut Value) -> Option<String> {
+    dsl.as_object_mut().and_then(|m| m.remove("datasourceId")).and_then(|v| v.as_str().map(str::to_owned))
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Validation {
+    valid: bool,
+    /// The SQL with values shown inline, for reading (what runs binds them as parameters).
+    sql: Option<String>,
+    /// `mysql`, `postgres` or `sqlite`.
+    #[schema(value_type = Option<String>)]
+    dialect: Option<Dialect>,
+    warnings: Vec<String>,
+    /// Each piece of advice with the statement that would follow it.
+    advice: Vec<Advice>,
+    estimated_rows: Option<i64>,
+    /// A rough estimate in milliseconds.
+    estimated_time: Option<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
+    errors: Vec<FieldError>,
+}
+
+#[derive(Serialize, ToSchema, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct Advice {
+    /// `index`, `fullScan`, `noLimit` or `largeOffset`.
+    kind: &'static str,
+    message: String,
+    table: Option<String>,
+    column: Option<String>,
+    /// A statement that would help, such as `CREATE INDEX …`.
+    sql: Option<String>,
+}
+
+fn quote(dialect: Dialect, name: &str) -> String {
+    match dialect {
+        Dialect::MySql => format!("`{}`", name.replace('`', "``")),
+        _ => format!("\"{}\"", name.replace('"', "\"\"")),
+    }
+}
+
+/// Advice from the schema (unindexed filters, joins and sorts on big tables, paging) and from
+/// the database's own plan (full scans), with a row estimate.
+fn advise(
+    plan: &query::Plan,
+    catalog: &query::Catalog,
+    dialect: Dialect,
+    explain: &[String],
+) -> (Vec<Advice>, Option<i64>) {
+    let mut advice: Vec<Advice> = Vec::new();
+    let big = |rows: Option<i64>| rows.is_none_or(|r| r >= BIG_TABLE);
+    for u in plan.column_uses() {
+        let Some(t) = catalog.table(&u.table) else { continue };
+        if t.leads_index(&u.column) || !big(t.rows) {
+            continue;
+        }
+        let index = format!("idx_{}_{}", u.table.to_lowercase(), u.column.to_lowercase())
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+            .collect::<String>();
+        advice.push(Advice {
+            kind: "index",
+            message: format!(
+                "建议在{}字段上添加索引以提高查询性能 (add an index on {}.{}: it is used to {} {} rows)",
+                u.column,
+                u.table,
+                u.column,
+                u.usage,
+                t.rows.map(|r| r.to_string()).unwrap_or_else(|| "many".into())
+            ),
+            table: Some(u.table.clone()),
+            column: Some(u.column.clone()),
+            sql: Some(format!(
+                "CREATE INDEX {} ON {} ({})",
+                quote(dialect, &index),
+                quote(dialect, &u.table),
+                quote(dialect, &u.column)
+            )),
+        });
+    }
+    let root = &plan.tables[0];
+    if plan.limit.is_none() && big(root.rows) && plan.group_by.is_empty() {
+        advice.push(Advice {
+            kind: "noLimit",
+            message: format!(
+                "no limit on {} ({} rows): add one, or export the result",
+                root.name,
+                root.rows.unwrap_or(0)
+            ),
+            table: Some(root.name.clone()),
+            column: None,
+            sql: None,
+        });
+    }
+    if plan.offset.is_some_and(|o| o > 10_000) {
+        advice.push(Advice {
+            kind: "largeOffset",
+            message: "a large offset reads and discards every skipped row; page by a sorted key instead".into(),
+            table: Some(root.name.clone()),
+            column: None,
+            sql: None,
+        });
+    }
+    // Full scans of big tables, as the database itself plans them.
+    for t in &plan.tables {
+        if !big(t.rows) {
+            continue;
+        }
+        let scanned = explain.iter().any(|line| match dialect {
+            Dialect::Postgres => {
+                line.contains(&format!("Seq Scan on {}", t.name))
+                    || line.contains(&format!("Seq Scan on \"{}\"", t.name))
+            }
+            Dialect::MySql => line.contains(&format!("table={}", t.alias)) && line.contains("type=ALL"),
+            Dialect::Sqlite => {
+                (line.starts_with(&format!("SCAN {}", t.alias)) || line.starts_with(&format!("SCAN {}", t.name)))
+                    && !line.contains("USING")
+            }
+        });
+        if scanned {
+            advice.push(Advice {
+                kind: "fullScan",
+                message: format!("the database plans a full scan of {} ({} rows)", t.name, t.rows.unwrap_or(0)),
+                table: Some(t.name.clone()),
+                column: None,
+                sql: None,
+            });
+        }
+    }
+    let estimate = match dialect {
+        Dialect::Postgres => explain
+            .first()
+            .and_then(|l| l.split("rows=").nth(1))
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|n| n.parse().ok()),
+        Dialect::MySql => explain
+            .first()
+            .and_then(|l| l.split(" rows=").nth(1))
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|n| n.parse().ok()),
+        Dialect::Sqlite => root.rows,
+    };
+    let estimate = match (estimate, plan.limit) {
+        (Some(e), Some(l)) => Some(e.min(l as i64)),
+        (e, _) => e,
+    };
+    (advice, estimate)
+}
+
+/// Checks a query: `valid`, readable `sql`, `warnings` with index advice, estimates; or every error.
+#[utoipa::path(post, path = "/api/v1/query-builder/validate", tag = "query", request_body = Object,
+    security(("bearer" = ["query:execute"])), responses((status = 200, body = Envelope<Validation>)))]
+async fn validate(
+    State(state): State<AppState>,
+    Require(principal, ..): Require<QueryExecute>,
+    ApiJson(mut dsl): ApiJson<Value>,
+) -> ApiResult<Ok<Validation>> {
+    let id = take_datasource(&mut dsl);
+    let ds = datasource_for(&state, &principal, id.as_deref()).await?;
+    let catalog = state.registry.catalog(&ds).await?;
+    let d = dialect(&ds);
+    let (plan, compiled) = match compile(&dsl, &catalog, d) {
+        Result::Ok(x) => x,
+        Err(errors) => {
+            return Result::Ok(ok(Validation {
+                valid: false,
+                sql: None,
+                dialect: Some(d),
+                warnings: Vec::new(),
+                advice: Vec::new(),
+                estimated_rows: None,
+                estimated_time: None,
+                errors,
+            }));
+        }
+    };
+    let pool = state.registry.pool(&ds).await?;
+    let explain = match pool.explain(&compiled).await {
+        Result::Ok(lines) => lines,
+        Err(e) => {
+            // A plan the database rejects is an error in the query, reported as such.
+            return Result::Ok(ok(Validation {
+                valid: false,
+                sql: Some(compiled.display_sql),
+                dialect: Some(d),
+                warnings: Vec::new(),
+                advice: Vec::new(),
+                estimated_rows: None,
+                estimated_time: None,
+                errors: vec![FieldError::new("query", "database", e.to_string())],
+            }));
+        }
+    };
+    let (advice, estimated_rows) = advise(&plan, &catalog, d, &explain);
+    let scanned: i64 = plan.tables.iter().map(|t| t.rows.unwrap_or(0)).max().unwrap_or(0);
+    let full = advice.iter().any(|a| a.kind == "fullScan");
+    let estimated_time = Some(if full { 1 + scanned / 20_000 } else { 1 + estimated_rows.unwrap_or(0) / 100_000 });
+    Result::Ok(ok(Validation {
+        valid: true,
+        sql: Some(compiled.display_sql),
+        dialect: Some(d),
+        warnings: advice.iter().map(|a| a.message.clone()).collect(),
+        advice,
+        estimated_rows,
+        estimated_time,
+        errors: Vec::new(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExecuteOptions {
+    /// Milliseconds (default 30000, at most 600000); enforced by the database and the server.
+    timeout: Option<u64>,
+    /// Stream NDJSON lines `{"data": {…}}` as rows arrive.
+    stream: Option<bool>,
+    /// `json` (default) or `csv` (a download).
+    format: Option<String>,
+    /// `tables` (default: rows under each table's name, as in the seed) or `rows` (flat objects).
+    shape: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExecuteBody {
+    /// The query DSL (docs/query-dsl.md).
+    #[schema(value_type = Object)]
+    query: Value,
+    /// The datasource id or code (default: the default datasource).
+    datasource_id: Option<String>,
+    options: Option<ExecuteOptions>,
+}
+
+/// The answer cached for `@cache`.
+pub(crate) struct Answer {
+    rows: Vec<Vec<Value>>,
+    total: Option<i64>,
+    expires: Instant,
+}
+
+pub(crate) type QueryCache = moka::future::Cache<String, Arc<Answer>>;
+
+pub(crate) fn new_cache() -> QueryCache {
+    moka::future::Cache::builder()
+        .max_capacity(64 * 1024 * 1024)
+        .weigher(|k: &String, v: &Arc<Answer>| {
+            let cells: usize = v.rows.iter().map(|r| r.iter().map(|c| c.to_string().len() + 8).sum::<usize>()).sum();
+            (k.len() + cells).min(u32::MAX as usize) as u32
+        })
+        .time_to_live(Duration::from_secs(86_400))
+        .build()
+}
+
+fn row_object(columns: &[OutputColumn], row: &[Value], only: Option<&str>) -> Value {
+    let mut m = Map::new();
+    for (c, v) in columns.iter().zip(row) {
+        if only.is_none_or(|t| t == c.table) {
+            m.insert(c.name.clone(), v.clone());
+        }
+    }
+    Value::Object(m)
+}
+
+/// `{"User": […], "Profile": […], "total", "count"}` or `{"columns", "rows", "total", "count"}`.
+fn shape(columns: &[OutputColumn], rows: &[Vec<Value>], total: Option<i64>, flat: bool) -> Value {
+    let mut out = Map::new();
+    if flat {
+        out.insert("columns".into(), columns.iter().map(|c| Value::String(c.name.clone())).collect());
+        out.insert("rows".into(), rows.iter().map(|r| row_object(columns, r, None)).collect());
+    } else {
+        let mut tables: Vec<&str> = Vec::new();
+        for c in columns {
+            if !tables.contains(&c.table.as_str()) {
+                tables.push(&c.table);
+            }
+        }
+        for t in tables {
+            out.insert(t.to_owned(), rows.iter().map(|r| row_object(columns, r, Some(t))).collect());
+        }
+    }
+    if let Some(t) = total {
+        out.insert("total".into(), t.into());
+    }
+    out.insert("count".into(), rows.len().into());
+    Value::Object(out)
+}
+
+fn exec_error(e: datasource::ExecError, timeout: Duration) -> ApiError {
+    match e {
+        datasource::ExecError::Timeout(_) => ApiError::new(
+            ErrorCode::QUERY_TIMEOUT,
+            format!("the query ran longer than {} ms and was cancelled", timeout.as_millis()),
+        ),
+        datasource::ExecError::Database(c) => {
+            ApiError::new(ErrorCode::QUERY_FAILED, format!("the database refused the query: {}", c.message))
+        }
+    }
+}
+
+/// Spreadsheet programs run cells starting with these as formulas; such cells get a leading `'`.
+fn csv_cell(v: &Value) -> String {
+    let mut text = match v {
+        Value::Null => return String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) && !matches!(v, Value::Number(_)) {
+        text.insert(0, '\'');
+    }
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+}
+
+fn csv_line(cells: impl Iterator<Item = String>) -> Bytes {
+    let mut line = cells.collect::<Vec<_>>().join(",");
+    line.push_str("\r\n");
+    Bytes::from(line)
+}
+
+/// Streams rows as NDJSON or CSV; memory stays constant whatever the row count.
+fn stream_response(
+    state: &AppState,
+    pool: datasource::Pool,
+    compiled: CompiledQuery,
+    timeout: Duration,
+    csv: bool,
+    name: String,
+) -> Response {
+    let (row_tx, mut row_rx) = mpsc::channel::<Vec<Value>>(256);
+    let (body_tx, body_rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(16);
+    let columns = compiled.columns.clone();
+    let _ = state;
+    tokio::spawn(async move {
+        let run = pool.stream_rows(compiled.sql.clone(), compiled.params.clone(), timeout, row_tx);
+        let forward = async {
+            if csv {
+                let header = csv_line(columns.iter().map(|c| csv_cell(&Value::String(c.name.clone()))));
+                if body_tx.send(Ok(header)).await.is_err() {
+                    return;
+                }
+            }
+            while let Some(row) = row_rx.recv().await {
+                let bytes = if csv {
+                    csv_line(row.iter().map(csv_cell))
+                } else {
+                    let mut line = serde_json::to_vec(&serde_json::json!({"data": row_object(&columns, &row, None)}))
+                        .unwrap_or_default();
+                    line.push(b'\n');
+                    Bytes::from(line)
+                };
+                if body_tx.send(Ok(bytes)).await.is_err() {
+                    return;
+                }
+            }
+        };
+        let (outcome, ()) = tokio::join!(run, forward);
+        if let Err(e) = outcome {
+            // The status line is gone by now; the stream ends with the error instead.
+            let message = exec_error(e, timeout).message;
+            let tail = if csv {
+                format!("# error: {message}\r\n")
+            } else {
+                format!("{}\n", serde_json::json!({"error": {"message": message}}))
+            };
+            let _ = body_tx.send(Ok(Bytes::from(tail))).await;
+        }
+    });
+    // Fused: the compression layer may poll once more after the end.
+    let stream = futures_util::StreamExt::fuse(futures_util::stream::unfold(body_rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    }));
+    let mut response = Response::new(Body::from_stream(stream));
+    let headers = response.headers_mut();
+    if csv {
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+        let file = format!("attachment; filename=\"{name}.csv\"");
+        if let Result::Ok(v) = HeaderValue::from_str(&file) {
+            headers.insert(header::CONTENT_DISPOSITION, v);
+        }
+    } else {
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-ndjson"));
+    }
+    response
+}
+
+/// Runs a query. Answers rows under each table's name (or flat `rows`), `count`, and `total` with
+/// `@total`; streams NDJSON with `stream`; downloads CSV with `format: "csv"`.
+#[utoipa::path(post, path = "/api/v1/query/execute", tag = "query", request_body = ExecuteBody,
+    security(("bearer" = ["query:execute"])),
+    responses((status = 200, body = Envelope<Object>), (status = 400, description = "invalid query, every problem listed"),
+              (status = 504, description = "timed out and cancelled")))]
+async fn execute(
+    State(state): State<AppState>,
+    Require(principal, ..): Require<QueryExecute>,
+    ApiJson(body): ApiJson<ExecuteBody>,
+) -> ApiResult<Response> {
+    let mut dsl = body.query;
+    let id = body.datasource_id.or_else(|| take_datasource(&mut dsl));
+    take_datasource(&mut dsl);
+    run_query(&state, &principal, id.as_deref(), &dsl, body.options.unwrap_or_default()).await
+}
+
+/// Compiles and runs a query for `principal`; shared by `/query/execute` and template execution.
+pub(crate) async fn run_query(
+    state: &AppState,
+    principal: &auth::Principal,
+    datasource_id: Option<&str>,
+    dsl: &Value,
+    options: ExecuteOptions,
+) -> ApiResult<Response> {
+    let ds = datasource_for(state, principal, datasource_id).await?;
+    let timeout_ms = options.timeout.unwrap_or(DEFAULT_TIMEOUT_MS);
+    if !(1..=600_000).contains(&timeout_ms) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "options.timeout",
+            "out_of_range",
+            "must be 1 to 600000 ms",
+        )]));
+    }
+    let timeout = Duration::from_millis(timeout_ms);
+    let format = options.format.as_deref().unwrap_or("json");
+    if !matches!(format, "json" | "csv") {
+        return Err(ApiError::validation(vec![FieldError::new("options.format", "invalid", "must be json or csv")]));
+    }
+    let flat = match options.shape.as_deref() {
+        None | Some("tables") => false,
+        Some("rows") => true,
+        Some(_) => {
+            return Err(ApiError::validation(vec![FieldError::new(
+                "options.shape",
+                "invalid",
+                "must be tables or rows",
+            )]));
+        }
+    };
+    let catalog = state.registry.catalog(&ds).await?;
+    let (_, compiled) = compile(dsl, &catalog, dialect(&ds)).map_err(ApiError::validation)?;
+    let pool = state.registry.pool(&ds).await?;
+    let started = Instant::now();
+    let record = |status: &str, rows: i64, error: Option<String>| {
+        let entry = store::HistoryEntry {
+            id: String::new(),
+            user_id: principal.user_id.clone(),
+            datasource_id: ds.id().to_owned(),
+            query: dsl.to_string(),
+            sql_text: compiled.display_sql.clone(),
+            status: status.to_owned(),
+            row_count: rows,
+            duration_ms: started.elapsed().as_millis() as i64,
+            error,
+            created_at: store::now_micros(),
+        };
+        let store = state.store.clone();
+        tokio::spawn(async move {
+            if let Err(e) = store.add_history(entry).await {
+                tracing::warn!(error = %e, "recording query history failed");
+            }
+        });
+    };
+
+    if format == "csv" || options.stream.unwrap_or(false) {
+        record("streamed", -1, None);
+        let name = format!(
+            "{}-{}",
+            compiled.columns.first().map(|c| c.table.as_str()).unwrap_or("query"),
+            chrono::Utc::now().format("%Y%m%d-%H%M%S")
+        );
+        let name: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+        return Result::Ok(stream_response(state, pool, compiled, timeout, format == "csv", name));
+    }
+
+    let fetch = async {
+        let rows = pool.fetch_rows(&compiled, timeout).await?;
+        let total = pool.count(&compiled, timeout).await?;
+        Result::Ok::<_, datasource::ExecError>((rows, total))
+    };
+    let (answer, cached) = match compiled.directives.cache_ttl {
+        Some(ttl) => {
+            // The user is part of the key, so answers never cross permission boundaries.
+            let key = format!(
+                "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
+                principal.user_id,
+                ds.id(),
+                ds.row.updated_at.timestamp_micros(),
+                compiled.sql,
+                serde_json::to_string(&compiled.params).unwrap_or_default()
+            );
+            if let Some(hit) = state.query_cache.get(&key).await.filter(|a| a.expires > Instant::now()) {
+                (hit, true)
+            } else {
+                state.query_cache.invalidate(&key).await;
+                let result = state
+                    .query_cache
+                    .try_get_with(key, async {
+                        let (rows, total) = fetch.await?;
+                        Result::Ok::<_, datasource::ExecError>(Arc::new(Answer {
+                            rows,
+                            total,
+                            expires: Instant::now() + Duration::from_secs(ttl),
+                        }))
+                    })
+                    .await;
+                match result {
+                    Result::Ok(a) => (a, false),
+                    Err(e) => {
+                        let message = e.to_string();
+                        record("error", 0, Some(message.clone()));
+                        return Err(match Arc::try_unwrap(e) {
+                            Result::Ok(e) => exec_error(e, timeout),
+                            Err(_) => ApiError::new(ErrorCode::QUERY_FAILED, message),
+                        });
+                    }
+                }
+            }
+        }
+        None => match fetch.await {
+            Result::Ok((rows, total)) => (Arc::new(Answer { rows, total, expires: Instant::now() }), false),
+            Err(e) => {
+                record("error", 0, Some(e.to_string()));
+                return Err(exec_error(e, timeout));
+            }
+        },
+    };
+    record("success", answer.rows.len() as i64, None);
+    let data = shape(&compiled.columns, &answer.rows, answer.total, flat);
+    Result::Ok(ok(data).with_query_meta(cached, ds.code().to_owned()).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryView {
+    id: String,
+    datasource_id: String,
+    #[schema(value_type = Object)]
+    query: Value,
+    sql: String,
+    /// `success`, `error` or `streamed`.
+    status: String,
+    /// Rows returned (-1 for streams and exports).
+    rows: i64,
+    duration: i64,
+    error: Option<String>,
+    created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The caller's query history, newest first.
+#[utoipa::path(get, path = "/api/v1/query/history", tag = "query", params(PageParams),
+    security(("bearer" = ["query:execute"])), responses((status = 200, body = Envelope<Page<HistoryView>>)))]
+async fn history(
+    State(state): State<AppState>,
+    Require(principal, ..): Require<QueryExecute>,
+    ApiQuery(params): ApiQuery<PageParams>,
+) -> ApiResult<Ok<Page<HistoryView>>> {
+    let (page, size, offset) = params.resolve()?;
+    let (items, total) = state.store.history(&principal.user_id, offset, size).await?;
+    let items = items
+        .into_iter()
+        .map(|h| HistoryView {
+            id: h.id,
+            datasource_id: h.datasource_id,
+            query: serde_json::from_str(&h.query).unwrap_or(Value::Null),
+            sql: h.sql_text,
+            status: h.status,
+            rows: h.row_count,
+            duration: h.duration_ms,
+            error: h.error,
+            created_at: h.created_at,
+        })
+        .collect();
+    Result::Ok(ok(Page::new(items, total, page, size)))
+}

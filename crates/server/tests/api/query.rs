@@ -1,0 +1,186 @@
+//! The query builder end to end: validate with index advice, execute in every shape, stream,
+//! CSV, cache, history, timeouts, and exact values from PostgreSQL.
+
+use serde_json::{Value, json};
+use test_support::{ScratchDb, ServerKind, StoreKind, TestStore};
+
+use crate::harness::Server;
+
+async fn server() -> (Server, String) {
+    let s = Server::start(TestStore::new(StoreKind::Sqlite).await.unwrap(), &[]).await;
+    let admin = s.admin().await;
+    (s, admin)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validate_gives_sql_advice_and_every_error() {
+    let (s, admin) = server().await;
+    let q = json!({"tables": [{"name": "User", "alias": "u", "columns": ["id", "username", "email"],
+        "where": {"status": "active", "createdAt": {"$gte": "2024-01-01"}},
+        "joins": [{"type": "LEFT", "table": "Profile", "alias": "p", "on": "u.id = p.userId"}],
+        "orderBy": ["createdAt-"], "limit": 20, "offset": 0}], "directives": {"@cache": true, "@total": true}});
+    let a = s.post("/api/v1/query-builder/validate", Some(&admin), q).await.expect(200, 0);
+    let d = a.data();
+    assert_eq!(d["valid"], true, "{d}");
+    let sql = d["sql"].as_str().unwrap();
+    assert!(sql.contains(r#""u"."status" = 'active'"#) && sql.contains(r#"LEFT JOIN "Profile" "p""#), "{sql}");
+    let advice = d["advice"].as_array().unwrap();
+    let index =
+        advice.iter().find(|a| a["kind"] == "index" && a["column"] == "createdAt").expect("index advice for createdAt");
+    assert_eq!(index["sql"], r#"CREATE INDEX "idx_user_createdat" ON "User" ("createdAt")"#);
+    assert!(
+        d["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("建议在createdAt字段上添加索引"))
+    );
+    assert!(!advice.iter().any(|a| a["column"] == "status"), "status is indexed");
+    assert_eq!(d["estimatedRows"], 20);
+
+    let bad = json!({"tables": [{"name": "Usr", "where": {"x": 1}}]});
+    let a = s.post("/api/v1/query-builder/validate", Some(&admin), bad).await.expect(200, 0);
+    assert_eq!(a.data()["valid"], false);
+    assert!(a.data()["errors"][0]["message"].as_str().unwrap().contains("did you mean \"User\""));
+    let a = s
+        .post("/api/v1/query-builder/validate", Some(&admin), json!({"tables": [{"name": "Order", "limit": 5}]}))
+        .await
+        .expect(200, 0);
+    assert!(a.data()["advice"].as_array().unwrap().iter().any(|x| x["kind"] == "fullScan"), "{}", a.data());
+    let a = s
+        .post("/api/v1/query-builder/validate", Some(&admin), json!({"tables": [{"name": "Order"}]}))
+        .await
+        .expect(200, 0);
+    assert!(a.data()["advice"].as_array().unwrap().iter().any(|x| x["kind"] == "noLimit"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn execute_answers_per_table_flat_cached_and_recorded() {
+    let (s, admin) = server().await;
+    let q = json!({"tables": [{"name": "User", "alias": "u", "columns": ["id", "username"], "where": {"id": {"$lte": 3}},
+        "joins": [{"type": "LEFT", "table": "Profile", "alias": "p", "on": "u.id = p.userId", "columns": ["city", "verified"]}],
+        "orderBy": ["id"], "limit": 2}], "directives": {"@total": true, "@cache": 30}});
+    let a = s.post("/api/v1/query/execute", Some(&admin), json!({"query": q})).await.expect(200, 0);
+    let d = a.data();
+    assert_eq!(d["User"], json!([{"id": 1, "username": "li.zhang1"}, {"id": 2, "username": "anna.zhang2"}]), "{d}");
+    assert_eq!(d["Profile"][0]["verified"], true);
+    assert_eq!((d["total"].as_i64(), d["count"].as_i64()), (Some(3), Some(2)));
+    assert_eq!(
+        (a.body["meta"]["cached"].as_bool(), a.body["meta"]["datasource"].as_str()),
+        (Some(false), Some("demo"))
+    );
+    let again = s.post("/api/v1/query/execute", Some(&admin), json!({"query": q})).await.expect(200, 0);
+    assert_eq!(again.body["meta"]["cached"], true);
+    assert_eq!(again.data(), d);
+
+    // Another user never gets the first user's cached answer.
+    let analyst = s.user_with(&admin, "analyst", &["query:execute", "datasource:read"]).await;
+    let theirs = s.post("/api/v1/query/execute", Some(&analyst), json!({"query": q})).await.expect(200, 0);
+    assert_eq!(theirs.body["meta"]["cached"], false);
+
+    let flat = s.post("/api/v1/query/execute", Some(&admin), json!({"query": {"tables": [{"name": "Department", "columns": ["name", "budget"], "orderBy": ["id"], "limit": 1}]}, "options": {"shape": "rows"}}))
+        .await
+        .expect(200, 0);
+    assert_eq!(flat.data()["columns"], json!(["name", "budget"]));
+    assert_eq!(flat.data()["rows"][0]["name"], "Sales");
+
+    let agg = s.post("/api/v1/query/execute", Some(&admin), json!({"query": {"tables": [{"name": "Order",
+        "columns": ["status", "count(*) as n", "sum(quantity) as qty"], "groupBy": ["status"], "having": {"n": {"$gt": 100}}, "orderBy": ["n-"]}]}}))
+        .await
+        .expect(200, 0);
+    let groups = agg.data()["Order"].as_array().unwrap();
+    assert_eq!(groups.len(), 5);
+    assert_eq!(groups.iter().map(|g| g["n"].as_i64().unwrap()).sum::<i64>(), 50_000);
+
+    s.post(
+        "/api/v1/query/execute",
+        Some(&admin),
+        json!({"query": {"tables": [{"name": "User", "columns": ["nope"]}]}}),
+    )
+    .await
+    .expect(400, 1000);
+    let history = s.get("/api/v1/query/history", Some(&admin)).await.expect(200, 0);
+    assert!(history.data()["total"].as_i64().unwrap() >= 3);
+    assert_eq!(history.data()["items"][0]["status"], "success");
+    let theirs = s.get("/api/v1/query/history", Some(&analyst)).await.expect(200, 0);
+    assert_eq!(theirs.data()["total"], 1, "history is per user");
+
+    let outsider = s.user_with(&admin, "outsider", &["query:execute"]).await;
+    s.post("/api/v1/query/execute", Some(&outsider), json!({"query": q})).await.expect(404, 3000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streams_and_csv_exports() {
+    let (s, admin) = server().await;
+    // A user datasource with values a spreadsheet would execute.
+    let file = s.data_dir().parent().unwrap().join("sheet.db");
+    let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!("sqlite://{}?mode=rwc", file.display()))
+        .await
+        .unwrap();
+    sqlx::raw_sql("CREATE TABLE cells (id INTEGER PRIMARY KEY, v TEXT, n REAL); INSERT INTO cells (v, n) VALUES ('=HYPERLINK(\"http://x\")', -1.5), ('plain, \"quoted\"', 2), ('@SUM(A1)', NULL)")
+        .execute(&mut c).await.unwrap();
+    let ds = s
+        .post(
+            "/api/v1/datasources",
+            Some(&admin),
+            json!({"name": "sheet", "type": "sqlite", "connection": {"database": file}}),
+        )
+        .await
+        .expect(201, 0);
+    let ds_id = ds.data()["id"].as_str().unwrap().to_owned();
+
+    let res = s.client.post(s.url("/api/v1/query/execute")).bearer_auth(&admin)
+        .json(&json!({"datasourceId": ds_id, "query": {"tables": [{"name": "cells", "orderBy": ["id"]}]}, "options": {"format": "csv"}}))
+        .send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"cells-"));
+    let text = res.text().await.unwrap();
+    assert_eq!(
+        text,
+        "id,v,n\r\n1,\"'=HYPERLINK(\"\"http://x\"\")\",-1.5\r\n2,\"plain, \"\"quoted\"\"\",2.0\r\n3,'@SUM(A1),\r\n"
+    );
+
+    let res = s.client.post(s.url("/api/v1/query/execute")).bearer_auth(&admin)
+        .json(&json!({"query": {"tables": [{"name": "Order", "columns": ["id", "amount"], "orderBy": ["id"], "limit": 1500}]}, "options": {"stream": true}}))
+        .send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "application/x-ndjson");
+    let body = res.text().await.unwrap();
+    let lines: Vec<Value> = body.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 1500);
+    assert_eq!(lines[0]["data"]["id"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_values_stay_exact_and_timeouts_cancel() {
+    let Some(db) = ScratchDb::new(ServerKind::Postgres).await else { return };
+    db.run("CREATE TABLE ledger (id bigserial PRIMARY KEY, amount numeric(14,2) NOT NULL, at timestamptz NOT NULL, note text);
+            INSERT INTO ledger (amount, at, note) SELECT (g * 1.01)::numeric(14,2), '2024-01-01T00:00:00Z'::timestamptz + g * interval '1 minute', 'n' || g
+            FROM generate_series(1, 300000) g; ANALYZE ledger;").await;
+    let (s, admin) = server().await;
+    let body = json!({"name": "ledger", "type": "postgres", "connection": {"host": db.host, "port": db.port, "database": db.database, "username": db.username}});
+    let id = s.post("/api/v1/datasources", Some(&admin), body).await.expect(201, 0).data()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let q = json!({"tables": [{"name": "ledger", "where": {"amount": {"$between": ["1.00", "3.03"]}, "at": {"$gte": "2024-01-01T00:00:00Z"}}, "orderBy": ["id"]}]});
+    let a = s.post("/api/v1/query/execute", Some(&admin), json!({"datasourceId": id, "query": q})).await.expect(200, 0);
+    assert_eq!(a.data()["ledger"][0]["amount"], "1.01");
+    assert_eq!(a.data()["ledger"][2]["amount"], "3.03");
+    assert_eq!(a.data()["count"], 3);
+
+    // Sorting 300,000 rows by an unindexed column cannot finish within 1 ms.
+    let slow = json!({"tables": [{"name": "ledger", "orderBy": ["note-"], "limit": 1}]});
+    let a = s
+        .post(
+            "/api/v1/query/execute",
+            Some(&admin),
+            json!({"datasourceId": id, "query": slow, "options": {"timeout": 1}}),
+        )
+        .await
+        .expect(504, 6003);
+    assert!(a.body["message"].as_str().unwrap().contains("1 ms"));
+    // The server is fine and the datasource still answers.
+    s.post(
+        "/api/v1/query/execute",
+        Some(&admin),
+        json!({"datasourceId": id, "query": {"tables": [{"name": "ledger", "limit": 1}]}}),
+    )
+    .await
+    .expect(200, 0);
+}
