@@ -5,6 +5,7 @@ mod datasources;
 mod health;
 pub(crate) mod query;
 mod roles;
+mod templates;
 mod users;
 
 use axum::response::IntoResponse;
@@ -44,6 +45,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(roles::router())
         .merge(datasources::router())
         .merge(query::router())
+        .merge(templates::router())
 }
 
 /// The OpenAPI document generated from the handlers' annotations.

@@ -305,7 +305,7 @@ async fn validate(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ExecuteOptions {
+pub(crate) struct ExecuteOptions {
     /// Milliseconds (default 30000, at most 600000); enforced by the database and the server.
     timeout: Option<u64>,
     /// Stream NDJSON lines `{"data": {…}}` as rows arrive.

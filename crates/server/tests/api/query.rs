@@ -184,3 +184,107 @@ async fn postgres_values_stay_exact_and_timeouts_cancel() {
     .await
     .expect(200, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn templates_with_variables_visibility_and_usage() {
+    let (s, admin) = server().await;
+    let body = json!({"name": "活跃用户查询", "description": "Active users of a department", "category": "用户管理", "tags": ["常用", "用户"],
+        "query": {"tables": [{"name": "User", "columns": ["id", "username"], "where": {"status": "active", "departmentId": "${dept}",
+                  "username": {"$starts": "${prefix}"}}, "orderBy": ["id"], "limit": 3}]}});
+    let created = s.post("/api/v1/query-builder/templates", Some(&admin), body).await.expect(201, 0);
+    let id = created.data()["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("tpl_"));
+    assert_eq!(created.data()["variables"], json!(["dept", "prefix"]));
+    assert_eq!(created.data()["isPublic"], false);
+
+    let run = s
+        .post(
+            &format!("/api/v1/query-builder/templates/{id}/execute"),
+            Some(&admin),
+            json!({"variables": {"dept": 2, "prefix": "o"}}),
+        )
+        .await
+        .expect(200, 0);
+    let users = run.data()["User"].as_array().unwrap();
+    assert!(!users.is_empty() && users.iter().all(|u| u["username"].as_str().unwrap().starts_with('o')));
+    let missing = s
+        .post(&format!("/api/v1/query-builder/templates/{id}/execute"), Some(&admin), json!({"variables": {"dept": 2}}))
+        .await
+        .expect(400, 1000);
+    assert_eq!(missing.body["errors"][0]["path"], "variables.prefix");
+    // A hostile variable is just a value.
+    s.post(
+        &format!("/api/v1/query-builder/templates/{id}/execute"),
+        Some(&admin),
+        json!({"variables": {"dept": "1 OR 1=1", "prefix": "x"}}),
+    )
+    .await
+    .expect(400, 1000);
+    let got = s.get(&format!("/api/v1/query-builder/templates/{id}"), Some(&admin)).await.expect(200, 0);
+    assert_eq!(got.data()["usageCount"], 1);
+
+    let list = s.get("/api/v1/query-builder/templates?page=1&pageSize=20&category=%E7%94%A8%E6%88%B7%E7%AE%A1%E7%90%86&keyword=active&tags=%E5%B8%B8%E7%94%A8", Some(&admin)).await.expect(200, 0);
+    assert_eq!(list.data()["total"], 1);
+    assert_eq!(list.data()["totalPages"], 1);
+    let none = s.get("/api/v1/query-builder/templates?tags=missing", Some(&admin)).await.expect(200, 0);
+    assert_eq!(none.data()["total"], 0);
+
+    // Private templates are the owner's; public ones everyone's to run but only the owner's to change.
+    let other = s.user_with(&admin, "other", &["query:execute", "datasource:read"]).await;
+    assert_eq!(s.get("/api/v1/query-builder/templates", Some(&other)).await.data()["total"], 0);
+    s.get(&format!("/api/v1/query-builder/templates/{id}"), Some(&other)).await.expect(404, 3000);
+    s.put(&format!("/api/v1/query-builder/templates/{id}"), Some(&admin), json!({"isPublic": true}))
+        .await
+        .expect(200, 0);
+    assert_eq!(s.get("/api/v1/query-builder/templates", Some(&other)).await.data()["total"], 1);
+    s.post(
+        &format!("/api/v1/query-builder/templates/{id}/execute"),
+        Some(&other),
+        json!({"variables": {"dept": 1, "prefix": "l"}}),
+    )
+    .await
+    .expect(200, 0);
+    s.put(&format!("/api/v1/query-builder/templates/{id}"), Some(&other), json!({"name": "mine now"}))
+        .await
+        .expect(403, 2100);
+    s.call(reqwest::Method::DELETE, &format!("/api/v1/query-builder/templates/{id}"), Some(&other), None)
+        .await
+        .expect(403, 2100);
+
+    s.post("/api/v1/query-builder/templates", Some(&admin), json!({"name": "", "query": {"tables": []}, "tags": [""]}))
+        .await
+        .expect(400, 1000);
+    s.call(reqwest::Method::DELETE, &format!("/api/v1/query-builder/templates/{id}"), Some(&admin), None)
+        .await
+        .expect(200, 0);
+    s.get(&format!("/api/v1/query-builder/templates/{id}"), Some(&admin)).await.expect(404, 3000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_results_match_hand_written_sql() {
+    let Some(db) = ScratchDb::new(ServerKind::Mysql).await else { return };
+    db.run("CREATE TABLE orders (id int unsigned AUTO_INCREMENT PRIMARY KEY, status varchar(20) NOT NULL, amount decimal(10,2) NOT NULL, created_at datetime NOT NULL);
+            INSERT INTO orders (status, amount, created_at) VALUES ('paid', 10.10, '2024-01-01 10:00:00'), ('paid', 20.20, '2024-01-02 10:00:00'),
+            ('open', 5.05, '2024-01-03 10:00:00'), ('paid', 99.99, '2023-12-31 23:59:59');").await;
+    let (s, admin) = server().await;
+    let body = json!({"name": "shop", "type": "mysql", "connection": {"host": db.host, "port": db.port, "database": db.database, "username": db.username}});
+    let id = s.post("/api/v1/datasources", Some(&admin), body).await.expect(201, 0).data()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let q = json!({"tables": [{"name": "orders", "columns": ["status", "count(*) as n", "sum(amount) as total"],
+        "where": {"created_at": {"$gte": "2024-01-01"}}, "groupBy": ["status"], "orderBy": ["status"]}]});
+    let a = s
+        .post(
+            "/api/v1/query/execute",
+            Some(&admin),
+            json!({"datasourceId": id, "query": q, "options": {"shape": "rows"}}),
+        )
+        .await
+        .expect(200, 0);
+    // SELECT status, COUNT(*), SUM(amount) FROM orders WHERE created_at >= '2024-01-01' GROUP BY status ORDER BY status
+    assert_eq!(
+        a.data()["rows"],
+        json!([{"status": "open", "n": 1, "total": "5.05"}, {"status": "paid", "n": 2, "total": "30.30"}])
+    );
+}
