@@ -60,19 +60,22 @@ pub struct AppState {
     pub limiter: RateLimiter,
     pub started: Instant,
     pub(crate) query_cache: routes::query::QueryCache,
+    pub(crate) history: tokio::sync::mpsc::Sender<store::HistoryEntry>,
 }
 
 impl AppState {
     pub fn new(auth: AuthService, registry: registry::Registry, settings: ApiSettings) -> AppState {
         let limiter = RateLimiter::new(settings.rate_limit_rps, settings.rate_limit_burst);
+        let store = auth.store().clone();
         AppState {
-            store: auth.store().clone(),
+            store: store.clone(),
             auth,
             registry,
             settings: Arc::new(settings),
             limiter,
             started: Instant::now(),
             query_cache: routes::query::new_cache(),
+            history: routes::query::history_writer(store.clone()),
         }
     }
 }

@@ -110,7 +110,13 @@ struct Inner {
     secrets: SecretBox,
     policy: SqlitePolicy,
     live: RwLock<HashMap<String, Arc<Live>>>,
+    /// Every datasource row, read from the store at most every `LIST_TTL` (changes made through
+    /// this instance clear it at once), so a query costs no store round trip to find its datasource.
+    list: std::sync::RwLock<Option<(std::time::Instant, Arc<Vec<Datasource>>)>>,
 }
+
+/// How long another instance's datasource changes may take to be seen here.
+const LIST_TTL: Duration = Duration::from_secs(5);
 
 impl Registry {
     pub fn new(store: Store, secret_key: &[u8], policy: SqlitePolicy) -> Registry {
@@ -120,6 +126,7 @@ impl Registry {
                 secrets: SecretBox::new(secret_key),
                 policy,
                 live: RwLock::new(HashMap::new()),
+                list: std::sync::RwLock::new(None),
             }),
         }
     }
@@ -164,23 +171,50 @@ impl Registry {
         })
     }
 
+    /// Every datasource, by name, from the short-lived cache.
+    async fn all(&self) -> Result<Arc<Vec<Datasource>>> {
+        if let Some((at, list)) = self.inner.list.read().expect("list lock").as_ref()
+            && at.elapsed() < LIST_TTL
+        {
+            return Ok(list.clone());
+        }
+        let list: Arc<Vec<Datasource>> =
+            Arc::new(self.inner.store.all_datasources().await?.into_iter().map(Datasource::from_row).collect());
+        *self.inner.list.write().expect("list lock") = Some((std::time::Instant::now(), list.clone()));
+        Ok(list)
+    }
+
+    fn forget_list(&self) {
+        *self.inner.list.write().expect("list lock") = None;
+    }
+
     pub async fn get(&self, id: &str) -> Result<Datasource> {
-        let row = self.inner.store.datasource(id).await?.ok_or(Error::NotFound)?;
-        Ok(Datasource::from_row(row))
+        self.all().await?.iter().find(|d| d.id() == id).cloned().ok_or(Error::NotFound)
     }
 
     pub async fn by_code(&self, code: &str) -> Result<Datasource> {
-        let row = self.inner.store.datasource_by_code(code).await?.ok_or(Error::NotFound)?;
-        Ok(Datasource::from_row(row))
+        self.all().await?.iter().find(|d| d.code().eq_ignore_ascii_case(code)).cloned().ok_or(Error::NotFound)
     }
 
     /// The default datasource, if one is marked.
     pub async fn default_datasource(&self) -> Result<Option<Datasource>> {
-        Ok(self.inner.store.all_datasources().await?.into_iter().find(|r| r.is_default).map(Datasource::from_row))
+        Ok(self.all().await?.iter().find(|d| d.row.is_default).cloned())
     }
 
+    /// Datasources whose name or code contains `keyword` (ignoring case), by name.
     pub async fn find(&self, keyword: Option<&str>) -> Result<Vec<Datasource>> {
-        Ok(self.inner.store.find_datasources(keyword).await?.into_iter().map(Datasource::from_row).collect())
+        let keyword = keyword.map(str::to_lowercase);
+        Ok(self
+            .all()
+            .await?
+            .iter()
+            .filter(|d| {
+                keyword
+                    .as_deref()
+                    .is_none_or(|k| d.row.name.to_lowercase().contains(k) || d.code().to_lowercase().contains(k))
+            })
+            .cloned()
+            .collect())
     }
 
     pub async fn status(&self, id: &str) -> Status {
@@ -318,6 +352,7 @@ impl Registry {
         };
         let row = checked.into_row(id, password_enc, actor.map(str::to_owned), now, now);
         self.inner.store.create_datasource(&row).await?;
+        self.forget_list();
         self.record_probe(&row.id, &report).await;
         Ok(Datasource::from_row(row))
     }
@@ -345,7 +380,9 @@ impl Registry {
             existing.row.created_at,
             store::now_micros(),
         );
-        if !self.inner.store.update_datasource(&row).await? {
+        let updated = self.inner.store.update_datasource(&row).await?;
+        self.forget_list();
+        if !updated {
             return Err(Error::NotFound);
         }
         self.retire(id).await;
@@ -362,7 +399,9 @@ impl Registry {
     }
 
     pub async fn delete(&self, id: &str) -> Result<()> {
-        if !self.inner.store.delete_datasource(id).await? {
+        let deleted = self.inner.store.delete_datasource(id).await?;
+        self.forget_list();
+        if !deleted {
             return Err(Error::NotFound);
         }
         self.retire(id).await;
@@ -371,7 +410,7 @@ impl Registry {
 
     /// Creates and registers the `demo` datasource on first start (when no datasource exists yet).
     pub async fn ensure_demo(&self, data_dir: &std::path::Path) -> Result<Option<Datasource>> {
-        if !self.inner.store.all_datasources().await?.is_empty() {
+        if !self.all().await?.is_empty() {
             return Ok(None);
         }
         let path: PathBuf = data_dir.join("demo.db");

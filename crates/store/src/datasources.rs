@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{Result, Store, like_pattern, unique_as_conflict, with_pool};
+use crate::{Result, Store, unique_as_conflict, with_pool};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct DatasourceRow {
@@ -33,12 +33,6 @@ macro_rules! ds_columns {
     () => {
         "id, code, name, kind, host, port, database_name, username, password_enc, ssl, timezone, pool_size, \
          timeout_ms, max_retries, is_default, read_only, allowed_roles, created_by, created_at, updated_at"
-    };
-}
-
-macro_rules! ds_filter {
-    () => {
-        "($1 IS NULL OR lower(name) LIKE $1 ESCAPE '\\' OR lower(code) LIKE $1 ESCAPE '\\')"
     };
 }
 
@@ -151,23 +145,10 @@ impl Store {
         Ok(with_pool!(self, p => sqlx::query_as::<_, DatasourceRow>(sql).bind(id).fetch_optional(p).await?))
     }
 
-    pub async fn datasource_by_code(&self, code: &str) -> Result<Option<DatasourceRow>> {
-        let sql = concat!("SELECT ", ds_columns!(), " FROM datasources WHERE lower(code) = lower($1)");
-        Ok(with_pool!(self, p => sqlx::query_as::<_, DatasourceRow>(sql).bind(code).fetch_optional(p).await?))
-    }
-
     /// Every datasource, by name.
     pub async fn all_datasources(&self) -> Result<Vec<DatasourceRow>> {
         let sql = concat!("SELECT ", ds_columns!(), " FROM datasources ORDER BY lower(name), id");
         Ok(with_pool!(self, p => sqlx::query_as::<_, DatasourceRow>(sql).fetch_all(p).await?))
-    }
-
-    /// Datasources whose name or code contains `keyword` (every one when `None`), by name.
-    pub async fn find_datasources(&self, keyword: Option<&str>) -> Result<Vec<DatasourceRow>> {
-        let sql =
-            concat!("SELECT ", ds_columns!(), " FROM datasources WHERE ", ds_filter!(), " ORDER BY lower(name), id");
-        let pattern = keyword.map(like_pattern);
-        Ok(with_pool!(self, p => sqlx::query_as::<_, DatasourceRow>(sql).bind(&pattern).fetch_all(p).await?))
     }
 
     pub async fn delete_datasource(&self, id: &str) -> Result<bool> {

@@ -55,25 +55,30 @@ macro_rules! template_columns {
 }
 
 impl Store {
-    pub async fn add_history(&self, mut entry: HistoryEntry) -> Result<()> {
-        entry.id = new_id("qh");
-        with_pool!(self, p => sqlx::query(
-            "INSERT INTO query_history (id, user_id, datasource_id, query, sql_text, status, row_count, duration_ms, error, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&entry.id)
-        .bind(&entry.user_id)
-        .bind(&entry.datasource_id)
-        .bind(&entry.query)
-        .bind(&entry.sql_text)
-        .bind(&entry.status)
-        .bind(entry.row_count)
-        .bind(entry.duration_ms)
-        .bind(&entry.error)
-        .bind(entry.created_at)
-        .execute(p)
-        .await?
-        .rows_affected());
+    /// Records executions, many in one transaction.
+    pub async fn add_history(&self, entries: &[HistoryEntry]) -> Result<()> {
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            for entry in entries {
+                sqlx::query(
+                    "INSERT INTO query_history (id, user_id, datasource_id, query, sql_text, status, row_count, duration_ms, error, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(new_id("qh"))
+                .bind(&entry.user_id)
+                .bind(&entry.datasource_id)
+                .bind(&entry.query)
+                .bind(&entry.sql_text)
+                .bind(&entry.status)
+                .bind(entry.row_count)
+                .bind(entry.duration_ms)
+                .bind(&entry.error)
+                .bind(entry.created_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
         Ok(())
     }
 

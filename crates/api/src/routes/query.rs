@@ -327,6 +327,21 @@ pub struct ExecuteBody {
     options: Option<ExecuteOptions>,
 }
 
+/// Starts the task that writes query history in batches (one transaction per batch).
+pub(crate) fn history_writer(store: store::Store) -> mpsc::Sender<store::HistoryEntry> {
+    let (tx, mut rx) = mpsc::channel::<store::HistoryEntry>(10_000);
+    tokio::spawn(async move {
+        let mut batch = Vec::with_capacity(256);
+        while rx.recv_many(&mut batch, 256).await > 0 {
+            if let Err(e) = store.add_history(&batch).await {
+                tracing::warn!(error = %e, entries = batch.len(), "recording query history failed");
+            }
+            batch.clear();
+        }
+    });
+    tx
+}
+
 /// The answer cached for `@cache`.
 pub(crate) struct Answer {
     rows: Vec<Vec<Value>>,
@@ -545,12 +560,10 @@ pub(crate) async fn run_query(
             error,
             created_at: store::now_micros(),
         };
-        let store = state.store.clone();
-        tokio::spawn(async move {
-            if let Err(e) = store.add_history(entry).await {
-                tracing::warn!(error = %e, "recording query history failed");
-            }
-        });
+        // Written in batches by a background task; a full queue drops the entry, never the request.
+        if state.history.try_send(entry).is_err() {
+            tracing::warn!("query history queue full; an entry was dropped");
+        }
     };
 
     if format == "csv" || options.stream.unwrap_or(false) {

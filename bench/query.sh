@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Issue 4 benchmark: a filtered, sorted, paged query over the 100,000-row `orders` table
+# (../shared/bench/gen_orders.py) through the HTTP API, next to the same SQL run directly
+# through the driver, at 2 and 10 connections. Needs wrk (apt-get install wrk).
+# Usage: bench/query.sh [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-10}
+cargo build --release -q -p server --bin quarry
+cargo build --release -q -p datasource --example bench_direct
+DIR=$(mktemp -d)
+trap 'kill $PID 2>/dev/null; rm -rf "$DIR"' EXIT
+python3 ../shared/bench/gen_orders.py --out "$DIR/bench.db" >/dev/null
+QUARRY_ADMIN_PASSWORD=bench-password-1 QUARRY_RATE_LIMIT_RPS=1000000 QUARRY_RATE_LIMIT_BURST=1000000 QUARRY_DEMO=false \
+  QUARRY_LOG=warn ./target/release/quarry --listen 127.0.0.1:0 --data-dir "$DIR/data" > "$DIR/out" 2>"$DIR/err" &
+PID=$!
+for _ in $(seq 100); do grep -q 'listening on' "$DIR/out" 2>/dev/null && break; sleep 0.1; done
+BASE=$(grep -o 'http://[0-9.:]*' "$DIR/out")
+TOKEN=$(curl -s "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
+  -d '{"username":"admin","password":"bench-password-1"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["token"])')
+curl -s "$BASE/api/v1/datasources" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
+  -d "{\"name\":\"bench\",\"code\":\"bench\",\"type\":\"sqlite\",\"isDefault\":true,\"connection\":{\"database\":\"$DIR/bench.db\"},\"options\":{\"poolSize\":10}}" >/dev/null
+cat > "$DIR/query.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"query":{"tables":[{"name":"orders","where":{"status":"ENABLED"},"orderBy":["created_at-"],"limit":20,"offset":100}]}}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+LUA
+echo "== machine: $(nproc) cores; $(uname -sr); SQLite orders table, 100,000 rows"
+for c in 2 10; do
+  ./target/release/examples/bench_direct "$DIR/bench.db" "$c" "$SECONDS_PER_RUN"
+  wrk -t2 -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s "$DIR/query.lua" "$BASE/api/v1/query/execute" > "$DIR/wrk"
+  printf 'api     %2d connections: %8.0f req/s  p50 %s  p99 %s  non-2xx %s\n' "$c" \
+    "$(awk '/Requests\/sec/{print $2}' "$DIR/wrk")" "$(awk '/ 50%/{print $2}' "$DIR/wrk")" "$(awk '/ 99%/{print $2}' "$DIR/wrk")" \
+    "$(awk '/Non-2xx/{print $5}' "$DIR/wrk" | grep . || echo 0)"
+done
