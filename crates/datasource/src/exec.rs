@@ -143,8 +143,12 @@ impl Pool {
                     drop(rows);
                     let fired = killer.is_finished();
                     killer.abort();
+                    // A killed statement may still end "successfully" (SLEEP returns 1): the timer decides.
+                    if fired {
+                        return Err(ExecError::Timeout(timeout));
+                    }
                     if let Some(e) = failure {
-                        return Err(if fired { ExecError::Timeout(timeout) } else { e });
+                        return Err(e);
                     }
                 }
                 Pool::Sqlite(p) => {

@@ -322,3 +322,38 @@ async fn demo_data_is_deterministic_and_realistic() {
     assert_eq!(statuses, 5, "cancelled, refunded, pending, shipped, completed");
     assert!(no_age > 0, "some nullable values are null");
 }
+
+#[tokio::test]
+async fn mariadb_statements_are_killed_at_their_timeout() {
+    let Some(db) = ScratchDb::new(ServerKind::Mysql).await else { return };
+    let pool = Pool::connect(&spec(&db)).await.unwrap();
+    // Built by hand: the compiler never writes SLEEP, but a slow statement is what is being tested.
+    let slow = query::CompiledQuery {
+        dialect: query::Dialect::MySql,
+        sql: "SELECT SLEEP(20)".into(),
+        params: vec![],
+        display_sql: String::new(),
+        count_sql: None,
+        count_params: vec![],
+        columns: vec![],
+        directives: Default::default(),
+    };
+    let err = pool.fetch_rows(&slow, Duration::from_millis(300)).await.unwrap_err();
+    assert!(matches!(err, datasource::ExecError::Timeout(_)), "{err:?}");
+    // The statement is gone from the server, not merely abandoned.
+    let Pool::MySql(p) = &pool else { unreachable!() };
+    let mut still_running = 1;
+    for _ in 0..50 {
+        still_running = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(20)'",
+        )
+        .fetch_one(p)
+        .await
+        .unwrap();
+        if still_running == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(still_running, 0, "the server still runs the killed statement");
+}
