@@ -2,6 +2,7 @@
 
 mod auth;
 mod datasources;
+mod excel;
 mod health;
 pub(crate) mod query;
 mod roles;

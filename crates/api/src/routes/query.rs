@@ -310,7 +310,7 @@ pub(crate) struct ExecuteOptions {
     timeout: Option<u64>,
     /// Stream NDJSON lines `{"data": {…}}` as rows arrive.
     stream: Option<bool>,
-    /// `json` (default) or `csv` (a download).
+    /// `json` (default), `csv` or `excel` (an .xlsx download).
     format: Option<String>,
     /// `tables` (default: rows under each table's name, as in the seed) or `rows` (flat objects).
     shape: Option<String>,
@@ -396,7 +396,7 @@ fn shape(columns: &[OutputColumn], rows: &[Vec<Value>], total: Option<i64>, flat
     Value::Object(out)
 }
 
-fn exec_error(e: datasource::ExecError, timeout: Duration) -> ApiError {
+pub(crate) fn exec_error(e: datasource::ExecError, timeout: Duration) -> ApiError {
     match e {
         datasource::ExecError::Timeout(_) => ApiError::new(
             ErrorCode::QUERY_TIMEOUT,
@@ -529,8 +529,12 @@ pub(crate) async fn run_query(
     }
     let timeout = Duration::from_millis(timeout_ms);
     let format = options.format.as_deref().unwrap_or("json");
-    if !matches!(format, "json" | "csv") {
-        return Err(ApiError::validation(vec![FieldError::new("options.format", "invalid", "must be json or csv")]));
+    if !matches!(format, "json" | "csv" | "excel" | "xlsx") {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "options.format",
+            "invalid",
+            "must be json, csv or excel",
+        )]));
     }
     let flat = match options.shape.as_deref() {
         None | Some("tables") => false,
@@ -566,7 +570,7 @@ pub(crate) async fn run_query(
         }
     };
 
-    if format == "csv" || options.stream.unwrap_or(false) {
+    if format != "json" || options.stream.unwrap_or(false) {
         record("streamed", -1, None);
         let name = format!(
             "{}-{}",
@@ -574,6 +578,9 @@ pub(crate) async fn run_query(
             chrono::Utc::now().format("%Y%m%d-%H%M%S")
         );
         let name: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+        if matches!(format, "excel" | "xlsx") {
+            return super::excel::excel_response(pool, compiled, timeout, name).await;
+        }
         return Result::Ok(stream_response(state, pool, compiled, timeout, format == "csv", name));
     }
 

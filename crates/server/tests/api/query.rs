@@ -137,6 +137,16 @@ async fn streams_and_csv_exports() {
     );
 
     let res = s.client.post(s.url("/api/v1/query/execute")).bearer_auth(&admin)
+        .json(&json!({"query": {"tables": [{"name": "Order", "columns": ["id", "orderNo", "amount", "paid", "createdAt"], "orderBy": ["id"], "limit": 2000}]},
+                      "options": {"format": "excel"}}))
+        .send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().ends_with(".xlsx\""));
+    let xlsx = res.bytes().await.unwrap();
+    assert!(xlsx.starts_with(b"PK\x03\x04"), "an xlsx is a zip file");
+    assert!(xlsx.windows(24).any(|w| w == b"xl/worksheets/sheet1.xml"));
+
+    let res = s.client.post(s.url("/api/v1/query/execute")).bearer_auth(&admin)
         .json(&json!({"query": {"tables": [{"name": "Order", "columns": ["id", "amount"], "orderBy": ["id"], "limit": 1500}]}, "options": {"stream": true}}))
         .send().await.unwrap();
     assert_eq!(res.headers()["content-type"], "application/x-ndjson");
