@@ -61,6 +61,8 @@ pub struct AppState {
     pub started: Instant,
     pub(crate) query_cache: routes::query::QueryCache,
     pub(crate) history: tokio::sync::mpsc::Sender<store::HistoryEntry>,
+    /// The shared query cache, when `QUARRY_REDIS_URL` is set.
+    pub(crate) redis: Option<redis::aio::ConnectionManager>,
 }
 
 impl AppState {
@@ -76,7 +78,15 @@ impl AppState {
             started: Instant::now(),
             query_cache: routes::query::new_cache(),
             history: routes::query::history_writer(store.clone()),
+            redis: None,
         }
+    }
+
+    /// Shares `@cache` results between instances through Redis.
+    pub async fn with_redis(mut self, url: &str) -> Result<AppState, redis::RedisError> {
+        let client = redis::Client::open(url)?;
+        self.redis = Some(redis::aio::ConnectionManager::new(client).await?);
+        Ok(self)
     }
 }
 

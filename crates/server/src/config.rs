@@ -73,6 +73,9 @@ pub struct ServeArgs {
     /// Log format [default: text].
     #[arg(long, env = "QUARRY_LOG_FORMAT")]
     pub log_format: Option<LogFormat>,
+    /// Redis URL for a query cache shared between instances [default: in-process only].
+    #[arg(long, env = "QUARRY_REDIS_URL")]
+    pub redis_url: Option<String>,
     /// Create and register the `demo` SQLite datasource on first start [default: true].
     #[arg(long, env = "QUARRY_DEMO")]
     pub demo: Option<bool>,
@@ -96,6 +99,7 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub log: String,
     pub demo: bool,
+    pub redis_url: Option<String>,
 }
 
 impl ServeArgs {
@@ -115,6 +119,7 @@ impl ServeArgs {
             log_format: self.log_format.or(other.log_format),
             log: self.log.or(other.log),
             demo: self.demo.or(other.demo),
+            redis_url: self.redis_url.or(other.redis_url),
         }
     }
 
@@ -153,6 +158,7 @@ impl ServeArgs {
             log_format: args.log_format.unwrap_or(LogFormat::Text),
             log: args.log.unwrap_or_else(|| "info".to_owned()),
             demo: args.demo.unwrap_or(true),
+            redis_url: args.redis_url.filter(|u| !u.is_empty()),
         })
     }
 }

@@ -85,6 +85,17 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             version: VERSION,
         },
     );
+    let state = match &settings.redis_url {
+        Some(url) => {
+            let state = state
+                .with_redis(url)
+                .await
+                .with_context(|| format!("cannot connect to Redis at {}", store::redact_url(url)))?;
+            tracing::info!("query cache shared through Redis");
+            state
+        }
+        None => state,
+    };
     let maintenance = tokio::spawn(maintenance(state.clone()));
     let app = api::router(state);
 

@@ -245,3 +245,15 @@ impl Drop for ScratchDb {
         .join();
     }
 }
+
+/// The Redis server tests use (`QUARRY_TEST_REDIS_URL`, default the local one), or `None` when
+/// it is missing outside CI.
+pub async fn redis_url() -> Option<String> {
+    let url = std::env::var("QUARRY_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
+    let hostport = url.trim_start_matches("redis://").split('/').next().unwrap_or("127.0.0.1:6379").to_owned();
+    match tokio::time::timeout(Duration::from_secs(3), tokio::net::TcpStream::connect(&hostport)).await {
+        Ok(Ok(_)) => Some(url),
+        Ok(Err(e)) => service_missing("Redis", &e.to_string()),
+        Err(_) => service_missing("Redis", "connect timed out"),
+    }
+}

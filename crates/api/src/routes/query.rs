@@ -327,6 +327,74 @@ pub struct ExecuteBody {
     options: Option<ExecuteOptions>,
 }
 
+/// The Redis key for a cache key: a digest, so no user data reaches Redis key space.
+fn redis_key(key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(key.as_bytes());
+    format!("quarry:qc:{}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// `@cache`: the local cache, then Redis (when configured), then the database — with identical
+/// concurrent requests on this instance running the query once.
+async fn cached_answer(
+    state: &AppState,
+    key: &str,
+    ttl: u64,
+    timeout: Duration,
+    fetch: impl Future<Output = Result<(Vec<Vec<Value>>, Option<i64>), datasource::ExecError>>,
+) -> ApiResult<(Arc<Answer>, bool)> {
+    if let Some(hit) = state.query_cache.get(key).await.filter(|a| a.expires > Instant::now()) {
+        return Result::Ok((hit, true));
+    }
+    state.query_cache.invalidate(key).await;
+    let shared_key = redis_key(key);
+    if let Some(mut redis) = state.redis.clone() {
+        let stored: Result<Option<Vec<u8>>, _> = redis::cmd("GET").arg(&shared_key).query_async(&mut redis).await;
+        match stored {
+            Result::Ok(Some(bytes)) => {
+                if let Result::Ok((rows, total)) = serde_json::from_slice::<(Vec<Vec<Value>>, Option<i64>)>(&bytes) {
+                    let answer = Arc::new(Answer { rows, total, expires: Instant::now() + Duration::from_secs(ttl) });
+                    state.query_cache.insert(key.to_owned(), answer.clone()).await;
+                    return Result::Ok((answer, true));
+                }
+            }
+            Result::Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "query cache: Redis unavailable; using the local cache"),
+        }
+    }
+    let computed = state
+        .query_cache
+        .try_get_with(key.to_owned(), async {
+            let (rows, total) = fetch.await?;
+            Result::Ok::<_, datasource::ExecError>(Arc::new(Answer {
+                rows,
+                total,
+                expires: Instant::now() + Duration::from_secs(ttl),
+            }))
+        })
+        .await;
+    let answer = match computed {
+        Result::Ok(a) => a,
+        Err(e) => {
+            let message = e.to_string();
+            return Err(match Arc::try_unwrap(e) {
+                Result::Ok(e) => exec_error(e, timeout),
+                Err(_) => ApiError::new(ErrorCode::QUERY_FAILED, message),
+            });
+        }
+    };
+    if let Some(mut redis) = state.redis.clone()
+        && let Result::Ok(bytes) = serde_json::to_vec(&(&answer.rows, answer.total))
+    {
+        let stored: Result<(), _> =
+            redis::cmd("SET").arg(&shared_key).arg(bytes).arg("EX").arg(ttl).query_async(&mut redis).await;
+        if let Err(e) = stored {
+            tracing::warn!(error = %e, "query cache: could not store in Redis");
+        }
+    }
+    Result::Ok((answer, false))
+}
+
 /// Starts the task that writes query history in batches (one transaction per batch).
 pub(crate) fn history_writer(store: store::Store) -> mpsc::Sender<store::HistoryEntry> {
     let (tx, mut rx) = mpsc::channel::<store::HistoryEntry>(10_000);
@@ -600,31 +668,11 @@ pub(crate) async fn run_query(
                 compiled.sql,
                 serde_json::to_string(&compiled.params).unwrap_or_default()
             );
-            if let Some(hit) = state.query_cache.get(&key).await.filter(|a| a.expires > Instant::now()) {
-                (hit, true)
-            } else {
-                state.query_cache.invalidate(&key).await;
-                let result = state
-                    .query_cache
-                    .try_get_with(key, async {
-                        let (rows, total) = fetch.await?;
-                        Result::Ok::<_, datasource::ExecError>(Arc::new(Answer {
-                            rows,
-                            total,
-                            expires: Instant::now() + Duration::from_secs(ttl),
-                        }))
-                    })
-                    .await;
-                match result {
-                    Result::Ok(a) => (a, false),
-                    Err(e) => {
-                        let message = e.to_string();
-                        record("error", 0, Some(message.clone()));
-                        return Err(match Arc::try_unwrap(e) {
-                            Result::Ok(e) => exec_error(e, timeout),
-                            Err(_) => ApiError::new(ErrorCode::QUERY_FAILED, message),
-                        });
-                    }
+            match cached_answer(state, &key, ttl, timeout, fetch).await {
+                Result::Ok(found) => found,
+                Err(e) => {
+                    record("error", 0, Some(e.message.clone()));
+                    return Err(e);
                 }
             }
         }

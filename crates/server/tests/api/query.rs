@@ -1,6 +1,7 @@
 //! The query builder end to end: validate with index advice, execute in every shape, stream,
 //! CSV, cache, history, timeouts, and exact values from PostgreSQL.
 
+use futures_util::FutureExt;
 use serde_json::{Value, json};
 use test_support::{ScratchDb, ServerKind, StoreKind, TestStore};
 
@@ -297,4 +298,31 @@ async fn mariadb_results_match_hand_written_sql() {
         a.data()["rows"],
         json!([{"status": "open", "n": 1, "total": "5.05"}, {"status": "paid", "n": 2, "total": "30.30"}])
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_shares_the_query_cache_between_instances() {
+    let Some(redis) = test_support::redis_url().await else { return };
+    let store = TestStore::new(StoreKind::Sqlite).await.unwrap();
+    let s = Server::start(store, &[("QUARRY_REDIS_URL", redis.as_str())]).await;
+    let admin = s.admin().await;
+    let q = json!({"query": {"tables": [{"name": "Department", "columns": ["name"], "orderBy": ["id"], "limit": 3}], "directives": {"@cache": 120}}});
+    let first = s.post("/api/v1/query/execute", Some(&admin), q.clone()).await.expect(200, 0);
+    assert_eq!(first.body["meta"]["cached"], false);
+    // A new process has an empty local cache: a hit can only come from Redis.
+    let store = s.stop();
+    let s = Server::start(store, &[("QUARRY_REDIS_URL", redis.as_str())]).await;
+    let again = s.post("/api/v1/query/execute", Some(&admin), q).await.expect(200, 0);
+    assert_eq!(again.body["meta"]["cached"], true);
+    assert_eq!(again.data(), first.data());
+
+    let bad = Server::start_raw(
+        TestStore::new(StoreKind::Sqlite).await.unwrap(),
+        &[("QUARRY_REDIS_URL", "redis://127.0.0.1:1")],
+    );
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        std::panic::AssertUnwindSafe(bad).catch_unwind().await
+    })
+    .await;
+    assert!(matches!(outcome, Ok(Err(_))), "a server with an unreachable Redis must refuse to start");
 }
