@@ -4,16 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
-cargo build --release -q -p server --bin quarry
-DIR=$(mktemp -d)
-trap 'kill $PID 2>/dev/null; rm -rf "$DIR"' EXIT
-QUARRY_ADMIN_PASSWORD=bench-password-1 QUARRY_RATE_LIMIT_RPS=1000000 QUARRY_RATE_LIMIT_BURST=1000000 \
-  QUARRY_LOG=warn ./target/release/quarry --listen 127.0.0.1:0 --data-dir "$DIR" > "$DIR/out" 2>"$DIR/err" &
-PID=$!
-for _ in $(seq 100); do grep -q 'listening on' "$DIR/out" 2>/dev/null && break; sleep 0.1; done
-BASE=$(grep -o 'http://[0-9.:]*' "$DIR/out")
-TOKEN=$(curl -s "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
-  -d '{"username":"admin","password":"bench-password-1"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["token"])')
+. bench/common.sh
+start_quarry
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; $(uname -sr)"
 echo "== GET /api/v1/health (store ping per request)"

@@ -6,18 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-10}
-cargo build --release -q -p server --bin quarry
 cargo build --release -q -p datasource --example bench_direct
-DIR=$(mktemp -d)
-trap 'kill $PID 2>/dev/null; rm -rf "$DIR"' EXIT
+. bench/common.sh
+QUARRY_BENCH_ENV="QUARRY_DEMO=false" start_quarry
 python3 ../shared/bench/gen_orders.py --out "$DIR/bench.db" >/dev/null
-QUARRY_ADMIN_PASSWORD=bench-password-1 QUARRY_RATE_LIMIT_RPS=1000000 QUARRY_RATE_LIMIT_BURST=1000000 QUARRY_DEMO=false \
-  QUARRY_LOG=warn ./target/release/quarry --listen 127.0.0.1:0 --data-dir "$DIR/data" > "$DIR/out" 2>"$DIR/err" &
-PID=$!
-for _ in $(seq 100); do grep -q 'listening on' "$DIR/out" 2>/dev/null && break; sleep 0.1; done
-BASE=$(grep -o 'http://[0-9.:]*' "$DIR/out")
-TOKEN=$(curl -s "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
-  -d '{"username":"admin","password":"bench-password-1"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["token"])')
 curl -s "$BASE/api/v1/datasources" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
   -d "{\"name\":\"bench\",\"code\":\"bench\",\"type\":\"sqlite\",\"isDefault\":true,\"connection\":{\"database\":\"$DIR/bench.db\"},\"options\":{\"poolSize\":10}}" >/dev/null
 cat > "$DIR/query.lua" <<LUA
