@@ -14,7 +14,7 @@ use sqlx::{AssertSqlSafe, Connection};
 use tokio::sync::mpsc;
 
 use crate::connect::{ConnectError, classify};
-use crate::{Kind, Pool, Stage, decode};
+use crate::{Kind, Pool, decode};
 
 /// Why a query did not finish.
 #[derive(Debug, thiserror::Error)]
@@ -175,11 +175,7 @@ impl Pool {
     /// The database's own plan for a compiled query, as text lines (for warnings and estimates).
     pub async fn explain(&self, q: &CompiledQuery) -> Result<Vec<String>, ExecError> {
         let kind = self.kind();
-        let prefix = match kind {
-            Kind::Postgres => "EXPLAIN ",
-            Kind::Mysql => "EXPLAIN ",
-            Kind::Sqlite => "EXPLAIN QUERY PLAN ",
-        };
+        let prefix = if kind == Kind::Sqlite { "EXPLAIN QUERY PLAN " } else { "EXPLAIN " };
         let sql = format!("{prefix}{}", q.sql);
         let lines: Vec<String> = match self {
             Pool::Postgres(p) => {
@@ -223,13 +219,4 @@ fn plain(v: &Value) -> String {
 
 fn join(values: &[Value]) -> String {
     values.iter().map(plain).collect::<Vec<_>>().join(" ")
-}
-
-impl From<ExecError> for ConnectError {
-    fn from(e: ExecError) -> ConnectError {
-        match e {
-            ExecError::Timeout(d) => ConnectError::new(Stage::Timeout, format!("the query ran longer than {d:?}")),
-            ExecError::Database(c) => c,
-        }
-    }
 }

@@ -83,6 +83,23 @@ impl std::fmt::Debug for Spec {
     }
 }
 
+impl Stage {
+    /// The stage as clients see it (`tcpConnect`, `authentication`…), matching its JSON form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Config => "config",
+            Stage::Dns => "dns",
+            Stage::TcpConnect => "tcpConnect",
+            Stage::Tls => "tls",
+            Stage::Authentication => "authentication",
+            Stage::Database => "database",
+            Stage::Permission => "permission",
+            Stage::Timeout => "timeout",
+            Stage::Server => "server",
+        }
+    }
+}
+
 /// Where a connection attempt failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

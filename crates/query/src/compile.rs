@@ -187,12 +187,7 @@ fn cond(w: &mut Writer, plan: &Plan, c: &PCond) {
 }
 
 fn compare(w: &mut Writer, plan: &Plan, operand: &Operand, op: Op, values: &[Scalar]) {
-    let family = match operand {
-        Operand::Column(c) => c.family,
-        Operand::Aggregate { func: AggFn::Count, .. } => TypeFamily::Integer,
-        Operand::Aggregate { arg: Some(c), func: AggFn::Min | AggFn::Max, .. } => c.family,
-        Operand::Aggregate { .. } => TypeFamily::Decimal,
-    };
+    let family = operand.family();
     let pattern = matches!(op, Op::Like | Op::NotLike | Op::Starts | Op::Ends | Op::Contains);
     let lhs = |w: &mut Writer| {
         let textual = pattern && w.dialect == Dialect::Postgres && family != TypeFamily::Text;

@@ -35,6 +35,19 @@ pub enum Operand {
     Aggregate { func: AggFn, distinct: bool, arg: Option<ColumnId> },
 }
 
+impl Operand {
+    /// How values compared with this operand are typed and bound: a column's own family;
+    /// counts are integers, `min`/`max` keep their column's family, other aggregates are numbers.
+    pub fn family(&self) -> TypeFamily {
+        match self {
+            Operand::Column(c) => c.family,
+            Operand::Aggregate { func: AggFn::Count, .. } => TypeFamily::Integer,
+            Operand::Aggregate { arg: Some(c), func: AggFn::Min | AggFn::Max, .. } => c.family,
+            Operand::Aggregate { .. } => TypeFamily::Float,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum PCond {
     And(Vec<PCond>),
@@ -272,12 +285,7 @@ impl<'a> Resolver<'a> {
             Cond::Not(inner) => self.cond(inner, default_table, aliases).map(|c| PCond::Not(Box::new(c))),
             Cond::Cmp { target, op, values, path } => {
                 let operand = self.operand(target, default_table, aliases)?;
-                let family = match &operand {
-                    Operand::Column(c) => c.family,
-                    Operand::Aggregate { func: AggFn::Count, .. } => TypeFamily::Integer,
-                    Operand::Aggregate { arg: Some(c), func: AggFn::Min | AggFn::Max, .. } => c.family,
-                    Operand::Aggregate { .. } => TypeFamily::Float,
-                };
+                let family = operand.family();
                 let pattern_op = matches!(op, Op::Like | Op::NotLike | Op::Starts | Op::Ends | Op::Contains);
                 let mut typed = Vec::with_capacity(values.len());
                 for (i, v) in values.iter().enumerate() {

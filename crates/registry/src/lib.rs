@@ -53,11 +53,7 @@ pub struct Datasource {
 
 impl Datasource {
     fn from_row(row: DatasourceRow) -> Datasource {
-        let kind = match row.kind.as_str() {
-            "mysql" => Kind::Mysql,
-            "postgres" => Kind::Postgres,
-            _ => Kind::Sqlite,
-        };
+        let kind = stored_kind(&row.kind);
         let allowed_roles = serde_json::from_str(&row.allowed_roles).unwrap_or_default();
         Datasource { row, kind, allowed_roles }
     }
@@ -72,6 +68,15 @@ impl Datasource {
 
     pub fn has_password(&self) -> bool {
         self.row.password_enc.is_some()
+    }
+}
+
+/// The kind recorded in a stored row (always written by `Kind::as_str`).
+fn stored_kind(text: &str) -> Kind {
+    match text {
+        "mysql" => Kind::Mysql,
+        "postgres" => Kind::Postgres,
+        _ => Kind::Sqlite,
     }
 }
 
@@ -157,7 +162,7 @@ impl Registry {
             None => None,
         };
         Ok(Spec {
-            kind: Datasource::from_row(row.clone()).kind,
+            kind: stored_kind(&row.kind),
             host: row.host.clone(),
             port: row.port as u16,
             database: row.database_name.clone(),

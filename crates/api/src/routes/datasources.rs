@@ -24,24 +24,25 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_tables))
 }
 
-/// Whether `principal` may use `ds` for `permission`.
-fn may(principal: &auth::Principal, ds: &Datasource, permission: &str) -> bool {
-    principal.may_use(permission, ds.code(), &ds.allowed_roles)
-}
-
-/// Loads a datasource the caller may read, and checks `permission` on it.
-/// Datasources the caller may not read answer 404, as if they did not exist.
-async fn visible(state: &AppState, principal: &auth::Principal, id: &str, permission: &str) -> ApiResult<Datasource> {
-    let ds = state.registry.get(id).await?;
-    if !may(principal, &ds, "datasource:read") {
+/// The one access check for a datasource: one the caller may not read answers 404 (as if it
+/// did not exist); one they may read but not use for `permission` answers 403.
+pub(crate) fn authorize(principal: &auth::Principal, ds: &Datasource, permission: &str) -> ApiResult<()> {
+    if !principal.may_use("datasource:read", ds.code(), &ds.allowed_roles) {
         return Err(ApiError::not_found("datasource"));
     }
-    if !may(principal, &ds, permission) {
+    if !principal.may_use(permission, ds.code(), &ds.allowed_roles) {
         return Err(ApiError::new(
             errors::ErrorCode::FORBIDDEN,
             format!("permission {permission:?} required on this datasource"),
         ));
     }
+    Result::Ok(())
+}
+
+/// Loads a datasource and checks `permission` on it.
+async fn visible(state: &AppState, principal: &auth::Principal, id: &str, permission: &str) -> ApiResult<Datasource> {
+    let ds = state.registry.get(id).await?;
+    authorize(principal, &ds, permission)?;
     Result::Ok(ds)
 }
 
@@ -179,10 +180,7 @@ async fn view(state: &AppState, ds: Datasource, tables: Option<Vec<TableSummary>
     let r = ds.row;
     DatasourceView {
         status: status.state,
-        status_stage: status
-            .stage
-            .and_then(|s| serde_json::to_value(s).ok())
-            .and_then(|v| v.as_str().map(str::to_owned)),
+        status_stage: status.stage.map(|s| s.as_str().to_owned()),
         status_reason: status.reason,
         connection: ConnectionView {
             host: r.host,
@@ -250,7 +248,7 @@ impl From<datasource::ProbeReport> for ProbeView {
             charset: r.charset,
             timezone: r.timezone,
             read_only: r.read_only,
-            stage: r.stage.and_then(|s| serde_json::to_value(s).ok()).and_then(|v| v.as_str().map(str::to_owned)),
+            stage: r.stage.map(|s| s.as_str().to_owned()),
             message: r.message,
         }
     }
@@ -266,8 +264,13 @@ async fn list_datasources(
 ) -> ApiResult<Ok<Page<DatasourceView>>> {
     let (page, size, offset) = params.resolve()?;
     let keyword = params.keyword.as_deref().map(str::trim).filter(|k| !k.is_empty());
-    let all: Vec<Datasource> =
-        state.registry.find(keyword).await?.into_iter().filter(|ds| may(&principal, ds, "datasource:read")).collect();
+    let all: Vec<Datasource> = state
+        .registry
+        .find(keyword)
+        .await?
+        .into_iter()
+        .filter(|ds| principal.may_use("datasource:read", ds.code(), &ds.allowed_roles))
+        .collect();
     let total = all.len() as i64;
     let mut items = Vec::new();
     for ds in all.into_iter().skip(offset as usize).take(size as usize) {

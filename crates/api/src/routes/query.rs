@@ -70,12 +70,7 @@ pub(crate) async fn datasource_for(
             ApiError::validation(vec![FieldError::new("datasourceId", "required", "no default datasource; name one")])
         })?,
     };
-    if !principal.may_use("datasource:read", ds.code(), &ds.allowed_roles) {
-        return Err(ApiError::not_found("datasource"));
-    }
-    if !principal.may_use("query:execute", ds.code(), &ds.allowed_roles) {
-        return Err(ApiError::new(ErrorCode::FORBIDDEN, "permission \"query:execute\" required on this datasource"));
-    }
+    super::datasources::authorize(principal, &ds, "query:execute")?;
     Result::Ok(ds)
 }
 
@@ -505,7 +500,6 @@ fn csv_line(cells: impl Iterator<Item = String>) -> Bytes {
 
 /// Streams rows as NDJSON or CSV; memory stays constant whatever the row count.
 fn stream_response(
-    state: &AppState,
     pool: datasource::Pool,
     compiled: CompiledQuery,
     timeout: Duration,
@@ -515,7 +509,6 @@ fn stream_response(
     let (row_tx, mut row_rx) = mpsc::channel::<Vec<Value>>(256);
     let (body_tx, body_rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(16);
     let columns = compiled.columns.clone();
-    let _ = state;
     tokio::spawn(async move {
         let run = pool.stream_rows(compiled.sql.clone(), compiled.params.clone(), timeout, row_tx);
         let forward = async {
@@ -581,8 +574,8 @@ async fn execute(
     ApiJson(body): ApiJson<ExecuteBody>,
 ) -> ApiResult<Response> {
     let mut dsl = body.query;
-    let id = body.datasource_id.or_else(|| take_datasource(&mut dsl));
-    take_datasource(&mut dsl);
+    let inner = take_datasource(&mut dsl);
+    let id = body.datasource_id.or(inner);
     run_query(&state, &principal, id.as_deref(), &dsl, body.options.unwrap_or_default()).await
 }
 
@@ -657,7 +650,7 @@ pub(crate) async fn run_query(
         if matches!(format, "excel" | "xlsx") {
             return super::excel::excel_response(pool, compiled, timeout, name).await;
         }
-        return Result::Ok(stream_response(state, pool, compiled, timeout, format == "csv", name));
+        return Result::Ok(stream_response(pool, compiled, timeout, format == "csv", name));
     }
 
     let fetch = async {
