@@ -99,6 +99,12 @@ impl FromRequestParts<AppState> for Authenticated {
         if let Some(p) = parts.extensions.get::<auth::Principal>() {
             return Ok(Authenticated(p.clone()));
         }
+        // Claims the rate limiter already verified for this very request.
+        if let Some(claims) = parts.extensions.get::<auth::AccessClaims>().cloned() {
+            let principal = state.auth.authenticate_claims(&claims).await?;
+            parts.extensions.insert(principal.clone());
+            return Ok(Authenticated(principal));
+        }
         let Some(token) = bearer(parts) else {
             return Err(ApiError::new(
                 ErrorCode::UNAUTHENTICATED,

@@ -104,15 +104,20 @@ impl RateLimiter {
 }
 
 async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     // Only a token with a valid signature names a user; anything else counts against the address.
-    let key = match bearer(&parts).and_then(|t| state.auth.token_subject(t)) {
-        Some(user) => format!("u:{user}"),
+    let claims = bearer(&parts).and_then(|t| state.auth.verify_token(t).ok());
+    let key = match &claims {
+        Some(claims) => format!("u:{}", claims.sub),
         None => match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
             Some(ConnectInfo(addr)) => format!("ip:{}", addr.ip()),
             None => "ip:unknown".to_owned(),
         },
     };
+    // Verified once here; the authentication extractor uses these claims instead of verifying again.
+    if let Some(claims) = claims {
+        parts.extensions.insert(claims);
+    }
     if let Err(retry_after) = state.limiter.check(&key) {
         return ApiError {
             retry_after: Some(retry_after),

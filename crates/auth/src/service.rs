@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use store::{NewSession, RefreshOutcome, Store};
 
 use crate::token::{new_refresh_token, refresh_token_hash};
-use crate::{Error, LoginThrottle, PasswordHasher, PermissionSet, Result, ThrottlePolicy, TokenKeys};
+use crate::{AccessClaims, Error, LoginThrottle, PasswordHasher, PermissionSet, Result, ThrottlePolicy, TokenKeys};
 
 /// Lifetimes of tokens and sessions.
 #[derive(Debug, Clone)]
@@ -238,7 +238,18 @@ impl AuthService {
 
     /// Verifies a bearer token and returns who is calling.
     pub async fn authenticate(&self, token: &str) -> Result<Principal> {
-        let claims = self.inner.keys.verify(token)?;
+        self.authenticate_claims(&self.verify_token(token)?).await
+    }
+
+    /// Checks a token's signature, issuer, kind and expiry, without asking the store.
+    /// Enough to key a rate limit; authorising needs [`AuthService::authenticate_claims`] too.
+    pub fn verify_token(&self, token: &str) -> Result<AccessClaims> {
+        self.inner.keys.verify(token)
+    }
+
+    /// Who is calling, for claims already verified by [`AuthService::verify_token`]: the
+    /// session must still be live and the account enabled.
+    pub async fn authenticate_claims(&self, claims: &AccessClaims) -> Result<Principal> {
         match &*self.resolve(&claims.sid).await? {
             Resolved::Active(p, expires) if p.user_id == claims.sub => {
                 if *expires <= Utc::now() {
@@ -302,13 +313,5 @@ impl AuthService {
             self.inner.sessions.invalidate(&sid).await;
         }
         Ok(())
-    }
-}
-
-impl AuthService {
-    /// The user id in a token whose signature and expiry are valid, without asking the store.
-    /// Good enough to key a rate limit; never enough to authorise anything.
-    pub fn token_subject(&self, token: &str) -> Option<String> {
-        self.inner.keys.verify(token).ok().map(|c| c.sub)
     }
 }
