@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use datasource::{Kind, Pool, Spec};
+use datasource::{Pool, Spec};
 use serde_json::json;
 
 #[tokio::main]
@@ -13,19 +13,7 @@ async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (path, workers, seconds) =
         (args[1].clone(), args[2].parse::<usize>().unwrap(), args[3].parse::<u64>().unwrap());
-    let spec = Spec {
-        kind: Kind::Sqlite,
-        host: String::new(),
-        port: 0,
-        database: path,
-        username: String::new(),
-        password: None,
-        ssl: false,
-        timezone: None,
-        pool_size: workers as u32,
-        timeout: Duration::from_secs(10),
-        max_retries: 0,
-    };
+    let spec = Spec { pool_size: workers as u32, timeout: Duration::from_secs(10), ..Spec::sqlite(path) };
     let pool = Pool::connect(&spec).await.unwrap();
     let catalog = pool.introspect().await.unwrap().catalog();
     let dsl = json!({"tables": [{"name": "orders", "where": {"status": "ENABLED"}, "orderBy": ["created_at-"], "limit": 20, "offset": 100}]});

@@ -69,6 +69,25 @@ pub struct Spec {
     pub max_retries: u32,
 }
 
+impl Spec {
+    /// A SQLite file with default pool settings (4 connections, 30 s timeout, no retries).
+    pub fn sqlite(path: impl Into<String>) -> Spec {
+        Spec {
+            kind: Kind::Sqlite,
+            host: String::new(),
+            port: 0,
+            database: path.into(),
+            username: String::new(),
+            password: None,
+            ssl: false,
+            timezone: None,
+            pool_size: 4,
+            timeout: Duration::from_secs(30),
+            max_retries: 0,
+        }
+    }
+}
+
 impl std::fmt::Debug for Spec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Spec")

@@ -211,19 +211,7 @@ async fn sqlite_probe_introspect_and_decode() {
     .execute(&mut c)
     .await
     .unwrap();
-    let spec = Spec {
-        kind: Kind::Sqlite,
-        host: String::new(),
-        port: 0,
-        database: path.display().to_string(),
-        username: String::new(),
-        password: None,
-        ssl: false,
-        timezone: None,
-        pool_size: 2,
-        timeout: Duration::from_secs(5),
-        max_retries: 0,
-    };
+    let spec = Spec { pool_size: 2, timeout: Duration::from_secs(5), ..Spec::sqlite(path.display().to_string()) };
     let report = probe(&spec).await;
     assert!(report.success, "{report:?}");
     assert_eq!(report.read_only, Some(false));
