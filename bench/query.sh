@@ -25,4 +25,8 @@ for c in 2 10; do
   printf 'api     %2d connections: %8.0f req/s  p50 %s  p99 %s  non-2xx %s\n' "$c" \
     "$(awk '/Requests\/sec/{print $2}' "$DIR/wrk")" "$(awk '/ 50%/{print $2}' "$DIR/wrk")" "$(awk '/ 99%/{print $2}' "$DIR/wrk")" \
     "$(awk '/Non-2xx/{print $5}' "$DIR/wrk" | grep . || echo 0)"
+  # The floor: an authenticated request that does no query work at all.
+  wrk -t2 -c"$c" -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/auth/me" > "$DIR/wrk"
+  printf 'auth/me %2d connections: %8.0f req/s  p50 %s  p99 %s  (HTTP + auth only)\n' "$c" \
+    "$(awk '/Requests\/sec/{print $2}' "$DIR/wrk")" "$(awk '/ 50%/{print $2}' "$DIR/wrk")" "$(awk '/ 99%/{print $2}' "$DIR/wrk")"
 done

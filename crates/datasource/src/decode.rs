@@ -182,14 +182,21 @@ pub fn sqlite_row(row: &SqliteRow) -> Result<Vec<Value>, sqlx::Error> {
             if raw.is_null() {
                 return Ok(Value::Null);
             }
-            let storage = raw.type_info().name().to_uppercase();
-            let declared = row.column(i).type_info().name().to_uppercase();
-            match storage.as_str() {
-                "INTEGER" if declared == "BOOLEAN" => get!(row, i, bool, Value::Bool),
-                "INTEGER" => get!(row, i, i64, int),
-                "REAL" => get!(row, i, f64, float),
-                "BLOB" => get!(row, i, Vec<u8>, |v| Value::String(STANDARD.encode(v))),
-                _ => get!(row, i, String, Value::String),
+            // Compared without allocating: this runs for every cell of every row.
+            let storage = raw.type_info();
+            let is = |name: &str| storage.name().eq_ignore_ascii_case(name);
+            if is("INTEGER") {
+                if row.column(i).type_info().name().eq_ignore_ascii_case("BOOLEAN") {
+                    get!(row, i, bool, Value::Bool)
+                } else {
+                    get!(row, i, i64, int)
+                }
+            } else if is("REAL") {
+                get!(row, i, f64, float)
+            } else if is("BLOB") {
+                get!(row, i, Vec<u8>, |v| Value::String(STANDARD.encode(v)))
+            } else {
+                get!(row, i, String, Value::String)
             }
         })
         .collect()

@@ -5,6 +5,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use server::config::{Cli, Command};
 
+// Many small, short-lived allocations per request (JSON values, rows, headers): mimalloc serves
+// them with far less CPU than glibc's allocator did under load.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // One TLS crypto provider, chosen explicitly, so no dependency's defaults can make TLS panic later.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();

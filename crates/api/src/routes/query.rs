@@ -12,7 +12,7 @@ use errors::{ErrorCode, FieldError};
 use query::{CompiledQuery, Dialect, OutputColumn};
 use registry::Datasource;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tokio::sync::mpsc;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -433,38 +433,71 @@ pub(crate) fn new_cache() -> QueryCache {
         .build()
 }
 
-fn row_object(columns: &[OutputColumn], row: &[Value], only: Option<&str>) -> Value {
-    let mut m = Map::new();
-    for (c, v) in columns.iter().zip(row) {
-        if only.is_none_or(|t| t == c.table) {
-            m.insert(c.name.clone(), v.clone());
+/// One row as an object of its columns (only those of `table`, when given); serialised straight
+/// from the fetched values, without copying them into a new JSON tree.
+struct RowObject<'a> {
+    columns: &'a [OutputColumn],
+    row: &'a [Value],
+    table: Option<&'a str>,
+}
+
+impl Serialize for RowObject<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for (c, v) in self.columns.iter().zip(self.row) {
+            if self.table.is_none_or(|t| t == c.table) {
+                map.serialize_entry(&c.name, v)?;
+            }
         }
+        map.end()
     }
-    Value::Object(m)
+}
+
+/// One NDJSON line of a stream: `{"data": {…}}`.
+#[derive(Serialize)]
+struct NdjsonLine<'a> {
+    data: RowObject<'a>,
 }
 
 /// `{"User": […], "Profile": […], "total", "count"}` or `{"columns", "rows", "total", "count"}`.
-fn shape(columns: &[OutputColumn], rows: &[Vec<Value>], total: Option<i64>, flat: bool) -> Value {
-    let mut out = Map::new();
-    if flat {
-        out.insert("columns".into(), columns.iter().map(|c| Value::String(c.name.clone())).collect());
-        out.insert("rows".into(), rows.iter().map(|r| row_object(columns, r, None)).collect());
-    } else {
-        let mut tables: Vec<&str> = Vec::new();
-        for c in columns {
-            if !tables.contains(&c.table.as_str()) {
-                tables.push(&c.table);
+struct Shaped<'a> {
+    columns: &'a [OutputColumn],
+    rows: &'a [Vec<Value>],
+    total: Option<i64>,
+    flat: bool,
+}
+
+impl<'a> Shaped<'a> {
+    fn objects(&self, table: Option<&'a str>) -> Vec<RowObject<'a>> {
+        self.rows.iter().map(|r| RowObject { columns: self.columns, row: r, table }).collect()
+    }
+}
+
+impl Serialize for Shaped<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if self.flat {
+            map.serialize_entry("columns", &self.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>())?;
+            map.serialize_entry("rows", &self.objects(None))?;
+        } else {
+            let mut tables: Vec<&str> = Vec::new();
+            for c in self.columns {
+                if !tables.contains(&c.table.as_str()) {
+                    tables.push(&c.table);
+                }
+            }
+            for t in tables {
+                map.serialize_entry(t, &self.objects(Some(t)))?;
             }
         }
-        for t in tables {
-            out.insert(t.to_owned(), rows.iter().map(|r| row_object(columns, r, Some(t))).collect());
+        if let Some(t) = self.total {
+            map.serialize_entry("total", &t)?;
         }
+        map.serialize_entry("count", &self.rows.len())?;
+        map.end()
     }
-    if let Some(t) = total {
-        out.insert("total".into(), t.into());
-    }
-    out.insert("count".into(), rows.len().into());
-    Value::Object(out)
 }
 
 pub(crate) fn exec_error(e: datasource::ExecError, timeout: Duration) -> ApiError {
@@ -522,8 +555,10 @@ fn stream_response(
                 let bytes = if csv {
                     csv_line(row.iter().map(csv_cell))
                 } else {
-                    let mut line = serde_json::to_vec(&serde_json::json!({"data": row_object(&columns, &row, None)}))
-                        .unwrap_or_default();
+                    let mut line = serde_json::to_vec(&NdjsonLine {
+                        data: RowObject { columns: &columns, row: &row, table: None },
+                    })
+                    .unwrap_or_default();
                     line.push(b'\n');
                     Bytes::from(line)
                 };
@@ -686,7 +721,7 @@ pub(crate) async fn run_query(
         },
     };
     record("success", answer.rows.len() as i64, None);
-    let data = shape(&compiled.columns, &answer.rows, answer.total, flat);
+    let data = Shaped { columns: &compiled.columns, rows: &answer.rows, total: answer.total, flat };
     Result::Ok(ok(data).with_query_meta(cached, ds.code().to_owned()).into_response())
 }
 
