@@ -65,6 +65,9 @@ pub struct CatalogTable {
     pub indexes: Vec<Vec<String>>,
     /// Estimated rows.
     pub rows: Option<i64>,
+    /// The primary key's columns in key order; empty when the table has none (or is a view).
+    #[serde(default)]
+    pub primary_key: Vec<String>,
 }
 
 impl CatalogTable {

@@ -54,25 +54,27 @@ pub struct CompiledQuery {
     pub directives: Directives,
 }
 
-struct Writer {
-    dialect: Dialect,
-    sql: String,
-    display: String,
-    params: Vec<Param>,
+/// Writes a statement and its display twin. Its only inputs are fixed text, identifiers (which
+/// callers take from the catalog) and bound values.
+pub(crate) struct Writer {
+    pub(crate) dialect: Dialect,
+    pub(crate) sql: String,
+    pub(crate) display: String,
+    pub(crate) params: Vec<Param>,
 }
 
 impl Writer {
-    fn new(dialect: Dialect) -> Writer {
+    pub(crate) fn new(dialect: Dialect) -> Writer {
         Writer { dialect, sql: String::new(), display: String::new(), params: Vec::new() }
     }
 
     /// Fixed SQL text (keywords, operators): never anything from the query.
-    fn raw(&mut self, text: &'static str) {
+    pub(crate) fn raw(&mut self, text: &'static str) {
         self.sql.push_str(text);
         self.display.push_str(text);
     }
 
-    fn ident(&mut self, name: &str) {
+    pub(crate) fn ident(&mut self, name: &str) {
         let quoted = match self.dialect {
             Dialect::MySql => format!("`{}`", name.replace('`', "``")),
             Dialect::Postgres | Dialect::Sqlite => format!("\"{}\"", name.replace('"', "\"\"")),
@@ -81,26 +83,35 @@ impl Writer {
         self.display.push_str(&quoted);
     }
 
-    fn param(&mut self, value: Param, cast: Option<&'static str>) {
-        self.params.push(value.clone());
+    pub(crate) fn param(&mut self, value: Param, cast: Option<&'static str>) {
+        self.display.push_str(&literal(&value));
+        self.params.push(value);
         match self.dialect {
-            Dialect::Postgres => {
-                self.sql.push_str(&format!("${}", self.params.len()));
-                if let Some(c) = cast {
-                    self.sql.push_str("::");
-                    self.sql.push_str(c);
-                }
-            }
+            Dialect::Postgres => self.numbered(self.params.len(), cast),
             Dialect::MySql | Dialect::Sqlite => self.sql.push('?'),
         }
-        let literal = match &value {
-            Param::Null => "NULL".to_owned(),
-            Param::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
-            Param::Int(i) => i.to_string(),
-            Param::Float(f) => f.to_string(),
-            Param::Text(t) => format!("'{}'", t.replace('\'', "''")),
-        };
-        self.display.push_str(&literal);
+    }
+
+    /// The last bound value once more: PostgreSQL refers to the same `$n` again, the `?`
+    /// dialects bind it a second time.
+    fn param_again(&mut self, cast: Option<&'static str>) {
+        let Some(value) = self.params.last().cloned() else { return };
+        match self.dialect {
+            Dialect::Postgres => {
+                self.display.push_str(&literal(&value));
+                self.numbered(self.params.len(), cast);
+            }
+            Dialect::MySql | Dialect::Sqlite => self.param(value, cast),
+        }
+    }
+
+    /// PostgreSQL's `$n`, with a cast when the value needs a type.
+    fn numbered(&mut self, n: usize, cast: Option<&'static str>) {
+        self.sql.push_str(&format!("${n}"));
+        if let Some(c) = cast {
+            self.sql.push_str("::");
+            self.sql.push_str(c);
+        }
     }
 
     fn column(&mut self, plan: &Plan, col: &ColumnId) {
@@ -110,7 +121,18 @@ impl Writer {
     }
 }
 
-fn param_of(s: &Scalar) -> Param {
+/// A value as a quoted literal, for `display_sql` only.
+fn literal(value: &Param) -> String {
+    match value {
+        Param::Null => "NULL".to_owned(),
+        Param::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        Param::Int(i) => i.to_string(),
+        Param::Float(f) => f.to_string(),
+        Param::Text(t) => format!("'{}'", t.replace('\'', "''")),
+    }
+}
+
+pub(crate) fn param_of(s: &Scalar) -> Param {
     match s {
         Scalar::Null => Param::Null,
         Scalar::Bool(b) => Param::Bool(*b),
@@ -121,7 +143,7 @@ fn param_of(s: &Scalar) -> Param {
 }
 
 /// PostgreSQL needs typed parameters where text would not compare with the column.
-fn pg_cast(family: TypeFamily, value: &Param) -> Option<&'static str> {
+pub(crate) fn pg_cast(family: TypeFamily, value: &Param) -> Option<&'static str> {
     match (family, value) {
         (_, Param::Null) => None,
         (TypeFamily::Integer, Param::Float(_)) => Some("numeric"),
@@ -183,12 +205,19 @@ fn cond(w: &mut Writer, plan: &Plan, c: &PCond) {
             w.raw(")");
         }
         PCond::Cmp { operand, op, values } => compare(w, plan, operand, *op, values),
+        PCond::ColumnCmp { left, op, right } => {
+            w.column(plan, left);
+            w.raw(" ");
+            w.raw(op.sql());
+            w.raw(" ");
+            w.column(plan, right);
+        }
     }
 }
 
 fn compare(w: &mut Writer, plan: &Plan, operand: &Operand, op: Op, values: &[Scalar]) {
     let family = operand.family();
-    let pattern = matches!(op, Op::Like | Op::NotLike | Op::Starts | Op::Ends | Op::Contains);
+    let pattern = op.is_pattern();
     let lhs = |w: &mut Writer| {
         let textual = pattern && w.dialect == Dialect::Postgres && family != TypeFamily::Text;
         if textual {
@@ -249,11 +278,30 @@ fn compare(w: &mut Writer, plan: &Plan, operand: &Operand, op: Op, values: &[Sca
             w.param(Param::Text(pattern), None);
             w.raw(" ESCAPE '!'");
         }
-        Op::Eq | Op::Ne | Op::Gt | Op::Gte | Op::Lt | Op::Lte => {
+        Op::HasAll | Op::HasNotAll | Op::HasAny | Op::HasNone => {
+            // `&` of an int4 or int2 column with the bigint mask widens the column on
+            // PostgreSQL (an implicit cast), so the comparison is bigint with bigint.
+            w.raw("(");
+            lhs(w);
+            w.raw(" & ");
+            value(w, &values[0]);
+            w.raw(")");
+            match op {
+                Op::HasAll | Op::HasNotAll => {
+                    w.raw(if op == Op::HasAll { " = " } else { " <> " });
+                    let cast =
+                        if w.dialect == Dialect::Postgres { pg_cast(family, &param_of(&values[0])) } else { None };
+                    w.param_again(cast);
+                }
+                Op::HasAny => w.raw(" > 0"),
+                _ => w.raw(" = 0"),
+            }
+        }
+        Op::Eq | Op::Ne | Op::Gt | Op::Gte | Op::Lt | Op::Lte | Op::BitEq | Op::BitNe => {
             lhs(w);
             w.raw(match op {
-                Op::Eq => " = ",
-                Op::Ne => " <> ",
+                Op::Eq | Op::BitEq => " = ",
+                Op::Ne | Op::BitNe => " <> ",
                 Op::Gt => " > ",
                 Op::Gte => " >= ",
                 Op::Lt => " < ",

@@ -6,10 +6,11 @@ use serde_json::{Map, Value};
 use crate::Diagnostic;
 
 /// Limits that keep hostile queries from exhausting the compiler or the database.
-const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 32;
 const MAX_CONDITIONS: usize = 1_000;
 const MAX_LIST: usize = 10_000;
 
+/// A whole query: one root table (with its joins) and the directives.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
     pub root: TableQuery,
@@ -23,11 +24,17 @@ pub struct Directives {
     pub total: bool,
 }
 
+/// The root table of a query and everything hanging off it.
+///
+/// Built by [`parse`] from JSON, or directly by another front door (the Oinone gateway lowers
+/// its RSQL filters into these types); either way [`resolve`](crate::resolve) checks it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableQuery {
     pub name: String,
     pub alias: Option<String>,
+    /// What to select; empty means every column of the table.
     pub columns: Vec<ColumnItem>,
+    /// The `where` condition.
     pub filter: Option<Cond>,
     pub joins: Vec<JoinSpec>,
     pub group_by: Vec<ColRef>,
@@ -35,7 +42,28 @@ pub struct TableQuery {
     pub order_by: Vec<OrderItem>,
     pub limit: Option<u64>,
     pub offset: Option<u64>,
+    /// Where this table is in the query (`tables[0]`), prefixed to diagnostics; may be empty.
     pub path: String,
+}
+
+impl TableQuery {
+    /// Every column of the table `name`: no filter, joins, grouping, order or paging, and an
+    /// empty path.
+    pub fn new(name: impl Into<String>) -> TableQuery {
+        TableQuery {
+            name: name.into(),
+            alias: None,
+            columns: Vec::new(),
+            filter: None,
+            joins: Vec::new(),
+            group_by: Vec::new(),
+            having: None,
+            order_by: Vec::new(),
+            limit: None,
+            offset: None,
+            path: String::new(),
+        }
+    }
 }
 
 /// A column reference, optionally qualified by a table alias (`u.createdAt`).
@@ -43,9 +71,18 @@ pub struct TableQuery {
 pub struct ColRef {
     pub qualifier: Option<String>,
     pub name: String,
+    /// Where the reference is in the query, for diagnostics; may be empty.
     pub path: String,
 }
 
+impl ColRef {
+    /// An unqualified column of the root table, with an empty path.
+    pub fn column(name: impl Into<String>) -> ColRef {
+        ColRef { qualifier: None, name: name.into(), path: String::new() }
+    }
+}
+
+/// An aggregate function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AggFn {
     Count,
@@ -56,6 +93,7 @@ pub enum AggFn {
 }
 
 impl AggFn {
+    /// The function's SQL name.
     pub fn sql(self) -> &'static str {
         match self {
             AggFn::Count => "COUNT",
@@ -67,6 +105,7 @@ impl AggFn {
     }
 }
 
+/// One entry of `columns`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnItem {
     /// `*` or `alias.*`.
@@ -87,6 +126,7 @@ pub enum ColumnItem {
     },
 }
 
+/// A value as written, before it is typed by the column it meets.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Scalar {
     Null,
@@ -96,24 +136,63 @@ pub enum Scalar {
     Text(String),
 }
 
+/// A comparison of a column (or aggregate) with values, and how many values each takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// `=`, one value (`null` becomes `IS NULL`).
     Eq,
+    /// `<>`, one value (`null` becomes `IS NOT NULL`).
     Ne,
     Gt,
     Gte,
     Lt,
     Lte,
+    /// `IN (…)`, any number of values (none: always false).
     In,
+    /// `NOT IN (…)`, any number of values (none: always true).
     Nin,
+    /// `LIKE` with the caller's own wildcards, one text value.
     Like,
     NotLike,
+    /// `LIKE 'value%'` with the value taken literally, one text value.
     Starts,
     Ends,
     Contains,
+    /// `IS NULL`, no value.
     IsNull,
+    /// `IS NOT NULL`, no value.
     NotNull,
+    /// `BETWEEN low AND high`, two values, neither null.
     Between,
+    /// Bit flags: `col = mask` on an integer column, one integer mask.
+    BitEq,
+    /// Bit flags: `col <> mask`.
+    BitNe,
+    /// Bit flags: every bit of the mask set, `(col & mask) = mask`; the mask is 0 or more.
+    HasAll,
+    /// Bit flags: some bit of the mask missing, `(col & mask) <> mask`.
+    HasNotAll,
+    /// Bit flags: some bit of the mask set, `(col & mask) > 0`.
+    HasAny,
+    /// Bit flags: no bit of the mask set, `(col & mask) = 0`.
+    HasNone,
+}
+
+impl Op {
+    /// The bit-flag operators, which take one integer mask and need an integer column.
+    pub fn is_bit_flag(self) -> bool {
+        matches!(self, Op::BitEq | Op::BitNe | Op::HasAll | Op::HasNotAll | Op::HasAny | Op::HasNone)
+    }
+
+    /// The operators that test `col & mask`, whose mask must not be negative.
+    pub(crate) fn masks(self) -> bool {
+        matches!(self, Op::HasAll | Op::HasNotAll | Op::HasAny | Op::HasNone)
+    }
+
+    /// The pattern operators, whose one value is text matched against the column's text.
+    pub(crate) fn is_pattern(self) -> bool {
+        matches!(self, Op::Like | Op::NotLike | Op::Starts | Op::Ends | Op::Contains)
+    }
 }
 
 /// What a condition compares: a column, or (in `having`) an aggregate or an output alias.
@@ -123,14 +202,32 @@ pub enum Target {
     Aggregate { func: AggFn, distinct: bool, arg: Option<ColRef>, path: String },
 }
 
+/// A condition of `where` or `having`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cond {
+    /// All of the parts; none is always true.
     And(Vec<Cond>),
+    /// Any of the parts; none is always true as well (an empty group filters nothing).
     Or(Vec<Cond>),
     Not(Box<Cond>),
-    Cmp { target: Target, op: Op, values: Vec<Scalar>, path: String },
+    /// A column or aggregate compared with values.
+    Cmp {
+        target: Target,
+        op: Op,
+        values: Vec<Scalar>,
+        path: String,
+    },
+    /// A column compared with another column of the query's tables (`left op right`); both
+    /// must have comparable type families.
+    ColumnCmp {
+        left: ColRef,
+        op: CmpOp,
+        right: ColRef,
+        path: String,
+    },
 }
 
+/// How a joined table is joined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JoinKind {
     Inner,
@@ -139,6 +236,7 @@ pub enum JoinKind {
     Full,
 }
 
+/// A comparison between two columns, as in join conditions and [`Cond::ColumnCmp`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {
     Eq,
@@ -150,6 +248,7 @@ pub enum CmpOp {
 }
 
 impl CmpOp {
+    /// The operator's SQL text.
     pub fn sql(self) -> &'static str {
         match self {
             CmpOp::Eq => "=",
@@ -162,6 +261,7 @@ impl CmpOp {
     }
 }
 
+/// A joined table: `kind JOIN table alias ON on… `.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JoinSpec {
     pub kind: JoinKind,
@@ -172,6 +272,7 @@ pub struct JoinSpec {
     pub path: String,
 }
 
+/// One key of `orderBy`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderItem {
     pub col: ColRef,
@@ -345,6 +446,27 @@ impl Parser {
     }
 
     fn operator(&mut self, target: Target, op: &str, value: &Value, path: &str) -> Option<Cond> {
+        // `{"a": {"$col": "b"}}` and `{"a": {"$gt": {"$col": "b"}}}` compare two columns.
+        if op == "$col" {
+            return self.column_compare(target, CmpOp::Eq, value, path);
+        }
+        if let Value::Object(m) = value
+            && let (1, Some(other)) = (m.len(), m.get("$col"))
+        {
+            let cmp_op = match op {
+                "$eq" => CmpOp::Eq,
+                "$ne" => CmpOp::Ne,
+                "$gt" => CmpOp::Gt,
+                "$gte" => CmpOp::Gte,
+                "$lt" => CmpOp::Lt,
+                "$lte" => CmpOp::Lte,
+                _ => {
+                    self.err(path, format!("{op} cannot compare with a column; use $eq, $ne, $gt, $gte, $lt or $lte"));
+                    return None;
+                }
+            };
+            return self.column_compare(target, cmp_op, other, &format!("{path}.$col"));
+        }
         let cmp = |op: Op, values: Vec<Scalar>| Cond::Cmp { target: target.clone(), op, values, path: path.to_owned() };
         let single = |p: &mut Parser, op: Op, null_op: Option<Op>| {
             let v = p.scalar(value, path)?;
@@ -379,6 +501,12 @@ impl Parser {
                     None
                 }
             },
+            "$bitEq" => self.mask(value, path).map(|v| cmp(Op::BitEq, v)),
+            "$bitNe" => self.mask(value, path).map(|v| cmp(Op::BitNe, v)),
+            "$hasAll" => self.mask(value, path).map(|v| cmp(Op::HasAll, v)),
+            "$hasNotAll" => self.mask(value, path).map(|v| cmp(Op::HasNotAll, v)),
+            "$hasAny" => self.mask(value, path).map(|v| cmp(Op::HasAny, v)),
+            "$hasNone" => self.mask(value, path).map(|v| cmp(Op::HasNone, v)),
             "$between" => {
                 let values = self.list(value, path)?;
                 if values.len() != 2 || values.contains(&Scalar::Null) {
@@ -391,6 +519,31 @@ impl Parser {
                 self.err(path, format!("unknown operator {other:?}"));
                 None
             }
+        }
+    }
+
+    /// `left op right` where `right` names a column (`$col`).
+    fn column_compare(&mut self, target: Target, op: CmpOp, other: &Value, path: &str) -> Option<Cond> {
+        let Target::Column(left) = target else {
+            self.err(path, "$col compares a column with a column, not an aggregate");
+            return None;
+        };
+        let Some(other) = other.as_str() else {
+            self.err(path, "$col takes a column name such as \"updatedAt\" or \"p.userId\"");
+            return None;
+        };
+        let right = self.col_ref(other, path)?;
+        Some(Cond::ColumnCmp { left, op, right, path: path.to_owned() })
+    }
+
+    /// The one mask of a bit-flag operator (typed as an integer against the column later).
+    fn mask(&mut self, value: &Value, path: &str) -> Option<Vec<Scalar>> {
+        match self.scalar(value, path)? {
+            Scalar::Null => {
+                self.err(path, "must be an integer mask, not null");
+                None
+            }
+            v => Some(vec![v]),
         }
     }
 

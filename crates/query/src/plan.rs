@@ -4,7 +4,8 @@
 use crate::Diagnostic;
 use crate::catalog::{Catalog, CatalogTable, TypeFamily};
 use crate::diagnostic::closest;
-use crate::dsl::{AggFn, CmpOp, ColRef, ColumnItem, Cond, Directives, JoinKind, Op, Query, Scalar, Target};
+use crate::dsl::{AggFn, CmpOp, ColRef, ColumnItem, Cond, Directives, JoinKind, MAX_DEPTH, Op, Query, Scalar, Target};
+use crate::value::{comparable, typed};
 
 /// A checked column: which table (index into `Plan::tables`), its name and type family.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,7 +55,13 @@ pub enum PCond {
     Or(Vec<PCond>),
     Not(Box<PCond>),
     Cmp { operand: Operand, op: Op, values: Vec<Scalar> },
+    ColumnCmp { left: ColumnId, op: CmpOp, right: ColumnId },
 }
+
+/// How deep conditions may nest. The JSON parser stops at [`MAX_DEPTH`] levels of its own
+/// (each of which may add an `And` around several keys); conditions built by other front doors
+/// are held to the same bound here, so no input can exhaust the stack.
+const MAX_NESTING: usize = 2 * MAX_DEPTH + 2;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanJoin {
@@ -195,61 +202,9 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Types a value for its column: numbers for numeric columns, text for text columns.
+    /// Types a value for its column, reporting a value that does not fit at `path`.
     fn typed(&mut self, value: &Scalar, family: TypeFamily, path: &str) -> Option<Scalar> {
-        let bad = |this: &mut Self, what: &str| {
-            this.err(Diagnostic::new(path, format!("{value:?} is not {what}")));
-            None
-        };
-        match (family, value) {
-            (_, Scalar::Null) => Some(Scalar::Null),
-            (TypeFamily::Integer, Scalar::Int(_)) => Some(value.clone()),
-            (TypeFamily::Integer, Scalar::Bool(b)) => Some(Scalar::Int(i64::from(*b))),
-            (TypeFamily::Integer, Scalar::Text(t)) => match t.trim().parse::<i64>() {
-                Ok(i) => Some(Scalar::Int(i)),
-                Err(_) => bad(self, "an integer"),
-            },
-            (TypeFamily::Integer, Scalar::Float(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
-                Some(Scalar::Int(*f as i64))
-            }
-            (TypeFamily::Integer, Scalar::Float(_)) => Some(value.clone()),
-            (TypeFamily::Decimal, Scalar::Int(_) | Scalar::Float(_)) => Some(value.clone()),
-            (TypeFamily::Decimal | TypeFamily::Float, Scalar::Text(t)) => match t.trim().parse::<f64>() {
-                // Exact decimals stay text so no digit is lost in binding.
-                Ok(_) if family == TypeFamily::Decimal => Some(Scalar::Text(t.trim().to_owned())),
-                Ok(f) => Some(Scalar::Float(f)),
-                Err(_) => bad(self, "a number"),
-            },
-            (TypeFamily::Float, Scalar::Int(i)) => Some(Scalar::Float(*i as f64)),
-            (TypeFamily::Float, Scalar::Float(_)) => Some(value.clone()),
-            (TypeFamily::Boolean, Scalar::Bool(_)) => Some(value.clone()),
-            (TypeFamily::Boolean, Scalar::Int(i @ (0 | 1))) => Some(Scalar::Bool(*i == 1)),
-            (TypeFamily::Boolean, Scalar::Text(t)) => match t.to_lowercase().as_str() {
-                "true" | "1" | "yes" => Some(Scalar::Bool(true)),
-                "false" | "0" | "no" => Some(Scalar::Bool(false)),
-                _ => bad(self, "a boolean"),
-            },
-            (TypeFamily::Boolean, _) => bad(self, "a boolean"),
-            (
-                TypeFamily::Date | TypeFamily::Time | TypeFamily::Timestamp | TypeFamily::TimestampTz,
-                Scalar::Text(t),
-            ) => {
-                if t.trim().starts_with(|c: char| c.is_ascii_digit()) && t.len() <= 40 {
-                    Some(Scalar::Text(t.trim().to_owned()))
-                } else {
-                    bad(self, "a date or time such as 2024-01-01 or 2024-01-01T12:00:00Z")
-                }
-            }
-            (TypeFamily::Date | TypeFamily::Time | TypeFamily::Timestamp | TypeFamily::TimestampTz, _) => {
-                bad(self, "a date or time string")
-            }
-            (TypeFamily::Uuid, Scalar::Text(t)) if t.len() == 36 || t.len() == 32 => Some(value.clone()),
-            (TypeFamily::Uuid, _) => bad(self, "a UUID"),
-            (TypeFamily::Text, Scalar::Int(i)) => Some(Scalar::Text(i.to_string())),
-            (TypeFamily::Text, Scalar::Float(f)) => Some(Scalar::Text(f.to_string())),
-            (TypeFamily::Text, Scalar::Bool(b)) => Some(Scalar::Text(b.to_string())),
-            _ => Some(value.clone()),
-        }
+        typed(value, family).map_err(|message| self.err(Diagnostic::new(path, message))).ok()
     }
 
     fn operand(&mut self, target: &Target, default_table: usize, aliases: &[(String, SelectItem)]) -> Option<Operand> {
@@ -275,45 +230,131 @@ impl<'a> Resolver<'a> {
     }
 
     fn cond(&mut self, cond: &Cond, default_table: usize, aliases: &[(String, SelectItem)]) -> Option<PCond> {
+        self.cond_at(cond, default_table, aliases, 0)
+    }
+
+    fn cond_at(
+        &mut self,
+        cond: &Cond,
+        default_table: usize,
+        aliases: &[(String, SelectItem)],
+        depth: usize,
+    ) -> Option<PCond> {
+        if depth > MAX_NESTING {
+            let path = match cond {
+                Cond::Cmp { path, .. } | Cond::ColumnCmp { path, .. } => path.as_str(),
+                _ => "",
+            };
+            self.err(Diagnostic::new(path, format!("conditions nest deeper than {MAX_NESTING} levels")));
+            return None;
+        }
+        let parts = |r: &mut Self, parts: &[Cond]| -> Vec<PCond> {
+            parts.iter().filter_map(|c| r.cond_at(c, default_table, aliases, depth + 1)).collect()
+        };
         match cond {
-            Cond::And(parts) => {
-                Some(PCond::And(parts.iter().filter_map(|c| self.cond(c, default_table, aliases)).collect()))
-            }
-            Cond::Or(parts) => {
-                Some(PCond::Or(parts.iter().filter_map(|c| self.cond(c, default_table, aliases)).collect()))
-            }
-            Cond::Not(inner) => self.cond(inner, default_table, aliases).map(|c| PCond::Not(Box::new(c))),
+            Cond::And(ps) => Some(PCond::And(parts(self, ps))),
+            Cond::Or(ps) => Some(PCond::Or(parts(self, ps))),
+            Cond::Not(inner) => self.cond_at(inner, default_table, aliases, depth + 1).map(|c| PCond::Not(Box::new(c))),
             Cond::Cmp { target, op, values, path } => {
                 let operand = self.operand(target, default_table, aliases)?;
-                let family = operand.family();
-                let pattern_op = matches!(op, Op::Like | Op::NotLike | Op::Starts | Op::Ends | Op::Contains);
-                let mut typed = Vec::with_capacity(values.len());
-                for (i, v) in values.iter().enumerate() {
-                    let p = if values.len() > 1 { format!("{path}[{i}]") } else { path.clone() };
-                    let t = if pattern_op { Some(v.clone()) } else { self.typed(v, family, &p) };
-                    typed.extend(t);
+                self.comparison(operand, *op, values, path)
+            }
+            Cond::ColumnCmp { left, op, right, path } => {
+                let (left, right) = (self.column(left, default_table), self.column(right, default_table));
+                let (left, right) = (left?, right?);
+                if !comparable(left.family, right.family) {
+                    self.err(Diagnostic::new(
+                        path,
+                        format!(
+                            "{} ({:?}) cannot be compared with {} ({:?})",
+                            left.name, left.family, right.name, right.family
+                        ),
+                    ));
+                    return None;
                 }
-                Some(PCond::Cmp { operand, op: *op, values: typed })
+                Some(PCond::ColumnCmp { left, op: *op, right })
             }
         }
     }
+
+    /// Checks an operator's values (how many, of which kind) and types them by the operand.
+    /// The JSON parser only builds well-formed comparisons; other front doors build them by
+    /// hand, so every shape is checked here, before the compiler relies on it.
+    fn comparison(&mut self, operand: Operand, op: Op, values: &[Scalar], path: &str) -> Option<PCond> {
+        let family = operand.family();
+        let fail = |r: &mut Self, message: String| {
+            r.err(Diagnostic::new(path, message));
+            None
+        };
+        // As in the JSON DSL, `= null` means `IS NULL`.
+        let (op, values) = match (op, values) {
+            (Op::Eq, [Scalar::Null]) => (Op::IsNull, &[][..]),
+            (Op::Ne, [Scalar::Null]) => (Op::NotNull, &[][..]),
+            _ => (op, values),
+        };
+        match op {
+            Op::IsNull | Op::NotNull => {
+                if !values.is_empty() {
+                    return fail(self, format!("{op:?} takes no value"));
+                }
+                return Some(PCond::Cmp { operand, op, values: Vec::new() });
+            }
+            Op::In | Op::Nin => {}
+            Op::Between if values.len() != 2 || values.contains(&Scalar::Null) => {
+                return fail(self, "must be [low, high], neither null".into());
+            }
+            Op::Between => {}
+            _ if values.len() != 1 => return fail(self, format!("{op:?} takes exactly one value")),
+            _ if op.is_pattern() => {
+                if !matches!(values[0], Scalar::Text(_)) {
+                    return fail(self, "must be a string".into());
+                }
+                return Some(PCond::Cmp { operand, op, values: values.to_vec() });
+            }
+            _ if values[0] == Scalar::Null => return fail(self, "null cannot be ordered; use $null".into()),
+            _ if op.is_bit_flag() => {
+                if family != TypeFamily::Integer {
+                    return fail(self, format!("bit-flag operators need an integer column, not {family:?}"));
+                }
+                return match typed(&values[0], TypeFamily::Integer) {
+                    Ok(Scalar::Int(mask)) if mask < 0 && op.masks() => {
+                        fail(self, format!("the bit mask {mask} is negative; masks are 0 or more"))
+                    }
+                    Ok(mask @ Scalar::Int(_)) => Some(PCond::Cmp { operand, op, values: vec![mask] }),
+                    _ => fail(self, format!("{:?} is not an integer mask", values[0])),
+                };
+            }
+            _ => {}
+        }
+        let mut typed_values = Vec::with_capacity(values.len());
+        for (i, v) in values.iter().enumerate() {
+            let p = if values.len() > 1 { format!("{path}[{i}]") } else { path.to_owned() };
+            typed_values.extend(self.typed(v, family, &p));
+        }
+        Some(PCond::Cmp { operand, op, values: typed_values })
+    }
+}
+
+/// The path of `name` under `base`; a query built in code may leave its paths empty.
+fn field(base: &str, name: &str) -> String {
+    if base.is_empty() { name.to_owned() } else { format!("{base}.{name}") }
 }
 
 /// Checks a parsed query against the catalog, reporting every problem.
 pub fn resolve(query: &Query, catalog: &Catalog) -> Result<Plan, Vec<Diagnostic>> {
     let mut r = Resolver { catalog, tables: Vec::new(), errors: Vec::new() };
     let root = &query.root;
-    let Some(root_index) = r.add_table(&root.name, root.alias.as_deref(), &format!("{}.name", root.path)) else {
+    let Some(root_index) = r.add_table(&root.name, root.alias.as_deref(), &field(&root.path, "name")) else {
         return Err(r.errors);
     };
     let mut joins = Vec::new();
     let mut join_indexes = Vec::new();
     for j in &root.joins {
-        let idx = r.add_table(&j.table, j.alias.as_deref(), &format!("{}.table", j.path));
+        let idx = r.add_table(&j.table, j.alias.as_deref(), &field(&j.path, "table"));
         join_indexes.push(idx);
         let Some(idx) = idx else { continue };
         if j.on.is_empty() {
-            r.err(Diagnostic::new(format!("{}.on", j.path), "a join needs a condition such as \"u.id = p.userId\""));
+            r.err(Diagnostic::new(field(&j.path, "on"), "a join needs a condition such as \"u.id = p.userId\""));
         }
         let on: Vec<(ColumnId, CmpOp, ColumnId)> =
             j.on.iter()
@@ -381,14 +422,14 @@ pub fn resolve(query: &Query, catalog: &Catalog) -> Result<Plan, Vec<Diagnostic>
             {
                 let alias = &r.tables[col.table].1.alias;
                 r.err(Diagnostic::new(
-                    format!("{}.groupBy", root.path),
+                    field(&root.path, "groupBy"),
                     format!("{alias}.{} is selected but neither grouped nor aggregated", col.name),
                 ));
             }
         }
     }
     if having.is_some() && !aggregated && group_by.is_empty() {
-        r.err(Diagnostic::new(format!("{}.having", root.path), "having needs groupBy or an aggregate"));
+        r.err(Diagnostic::new(field(&root.path, "having"), "having needs groupBy or an aggregate"));
     }
     if !r.errors.is_empty() {
         return Err(r.errors);
@@ -431,6 +472,7 @@ impl Plan {
                 PCond::And(p) | PCond::Or(p) => p.iter().for_each(|c| walk(c, out)),
                 PCond::Not(c) => walk(c, out),
                 PCond::Cmp { operand: Operand::Column(col), .. } => out.push(col),
+                PCond::ColumnCmp { left, right, .. } => out.extend([left, right]),
                 PCond::Cmp { .. } => {}
             }
         }

@@ -175,6 +175,7 @@ impl Schema {
                         .collect(),
                     indexes: t.indexes.iter().map(|i| i.columns.clone()).collect(),
                     rows: t.rows,
+                    primary_key: t.indexes.iter().find(|i| i.primary).map(|i| i.columns.clone()).unwrap_or_default(),
                 })
                 .collect(),
         }

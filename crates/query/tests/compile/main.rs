@@ -1,5 +1,9 @@
 //! The DSL compiler with data: generated SQL per dialect, diagnostics, an injection corpus and
-//! a property test that no value from the query ever reaches the SQL text.
+//! a property test that no value from the query ever reaches the SQL text. Modules: the
+//! operators added for the Oinone gateway (`operators`) and write statements (`write`).
+
+mod operators;
+mod write;
 
 use proptest::prelude::*;
 use query::{Catalog, CatalogColumn, CatalogTable, Dialect, Param, TypeFamily, build};
@@ -11,6 +15,7 @@ fn table(name: &str, cols: &[(&str, TypeFamily)], indexes: &[&[&str]]) -> Catalo
         columns: cols.iter().map(|(n, f)| CatalogColumn { name: (*n).into(), family: *f, nullable: true }).collect(),
         indexes: indexes.iter().map(|i| i.iter().map(|c| (*c).to_owned()).collect()).collect(),
         rows: Some(1000),
+        primary_key: Vec::new(),
     }
 }
 
