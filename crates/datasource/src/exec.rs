@@ -1,7 +1,8 @@
 //! Running compiled queries: the one place where SQL from the query compiler reaches a driver.
 //!
-//! Statements come only from `query::CompiledQuery` (checked identifiers, bound values); this
-//! module is where they are marked `AssertSqlSafe`. Timeouts are enforced by the database
+//! Statements come only from `query::CompiledQuery` and `query::CompiledWrite` (checked
+//! identifiers, bound values); this module is where they are marked `AssertSqlSafe` (the
+//! `compiled!` macro serves `write`). Timeouts are enforced by the database
 //! (PostgreSQL `statement_timeout`; MySQL/MariaDB `KILL QUERY` when the server's own timer
 //! fires) and by the server.
 
@@ -10,22 +11,40 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use query::{CompiledQuery, Param};
 use serde_json::Value;
+use sqlx::error::ErrorKind;
 use sqlx::{AssertSqlSafe, Connection};
 use tokio::sync::mpsc;
 
 use crate::connect::{ConnectError, classify};
 use crate::{Kind, Pool, decode};
 
-/// Why a query did not finish.
+/// Why a statement did not finish.
 #[derive(Debug, thiserror::Error)]
 pub enum ExecError {
     #[error("the query ran longer than {0:?} and was cancelled")]
     Timeout(Duration),
+    /// A unique, foreign-key, not-null, check or exclusion constraint refused a write; the
+    /// message is the database's own. Callers answer it as the client's mistake.
+    #[error("a constraint refused the change: {message}")]
+    Constraint { message: String },
     #[error("{}", .0.message)]
     Database(ConnectError),
 }
 
-fn db(kind: Kind, e: sqlx::Error) -> ExecError {
+pub(crate) fn db(kind: Kind, e: sqlx::Error) -> ExecError {
+    // Constraints first: their messages quote values, which may contain any word.
+    if let sqlx::Error::Database(d) = &e
+        && matches!(
+            d.kind(),
+            ErrorKind::UniqueViolation
+                | ErrorKind::ForeignKeyViolation
+                | ErrorKind::NotNullViolation
+                | ErrorKind::CheckViolation
+                | ErrorKind::ExclusionViolation
+        )
+    {
+        return ExecError::Constraint { message: d.message().to_owned() };
+    }
     let text = e.to_string().to_lowercase();
     if text.contains("statement timeout") || text.contains("max_statement_time") || text.contains("interrupted") {
         return ExecError::Timeout(Duration::ZERO);
@@ -38,16 +57,25 @@ macro_rules! bind_all {
         let mut q = $q;
         for p in $params {
             q = match p {
-                Param::Null => q.bind(None::<String>),
-                Param::Bool(b) => q.bind(*b),
-                Param::Int(i) => q.bind(*i),
-                Param::Float(f) => q.bind(*f),
-                Param::Text(t) => q.bind(t.clone()),
+                query::Param::Null => q.bind(None::<String>),
+                query::Param::Bool(b) => q.bind(*b),
+                query::Param::Int(i) => q.bind(*i),
+                query::Param::Float(f) => q.bind(*f),
+                query::Param::Text(t) => q.bind(t.clone()),
             };
         }
         q
     }};
 }
+
+/// A statement from the query compiler with its values bound, for `write`: the SQL text is
+/// marked safe here and nowhere else.
+macro_rules! compiled {
+    ($sql:expr, $params:expr) => {
+        $crate::exec::bind_all!(sqlx::query(sqlx::AssertSqlSafe($sql)), $params)
+    };
+}
+pub(crate) use {bind_all, compiled};
 
 impl Pool {
     /// Runs a compiled query and returns its rows as typed JSON values, in column order.

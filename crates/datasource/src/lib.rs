@@ -10,6 +10,7 @@ pub mod demo;
 mod exec;
 mod introspect;
 mod probe;
+mod write;
 
 use std::time::Duration;
 
@@ -19,6 +20,7 @@ pub use connect::{ConnectError, Pool};
 pub use exec::ExecError;
 pub use introspect::{Column, ForeignKey, Index, Schema, Table};
 pub use probe::{ProbeReport, probe};
+pub use write::WriteOutcome;
 
 /// The database products Quarry connects to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -36,6 +38,15 @@ impl Kind {
             Kind::Mysql => "mysql",
             Kind::Postgres => "postgres",
             Kind::Sqlite => "sqlite",
+        }
+    }
+
+    /// The SQL dialect the query compiler writes for this product.
+    pub fn dialect(self) -> query::Dialect {
+        match self {
+            Kind::Mysql => query::Dialect::MySql,
+            Kind::Postgres => query::Dialect::Postgres,
+            Kind::Sqlite => query::Dialect::Sqlite,
         }
     }
 

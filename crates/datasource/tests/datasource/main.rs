@@ -1,4 +1,7 @@
 //! Connection tests, introspection and typed decoding against the real MariaDB, PostgreSQL and SQLite.
+//! Writes and the Oinone filter operators on the same three live in `writes`.
+
+mod writes;
 
 use std::time::Duration;
 
