@@ -92,7 +92,13 @@ impl AppState {
 
 /// The whole HTTP application: routes, fallbacks and the middleware stack.
 pub fn router(state: AppState) -> axum::Router {
-    middleware::wrap(routes::router(state.clone()), state)
+    router_with(state, axum::Router::new())
+}
+
+/// The application with `extra` routes (the GraphQL gateway) behind the same middleware: request
+/// ids, logging, compression, CORS, rate limits, panic handling and the body limit.
+pub fn router_with(state: AppState, extra: axum::Router) -> axum::Router {
+    middleware::wrap(routes::router(state.clone()).merge(extra), state)
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.

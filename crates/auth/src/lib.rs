@@ -14,7 +14,7 @@ mod token;
 pub use admin::{RoleInput, UserInput, UserUpdate};
 pub use password::PasswordHasher;
 pub use permission::{KNOWN_PERMISSIONS, Permission, PermissionSet};
-pub use service::{AuthConfig, AuthService, LoginOutcome, LoginRequest, Principal};
+pub use service::{Access, AuthConfig, AuthService, LoginOutcome, LoginRequest, Principal};
 pub use throttle::{LoginThrottle, ThrottlePolicy};
 pub use token::{AccessClaims, TokenKeys};
 

@@ -69,6 +69,27 @@ impl Principal {
             || self.roles.iter().any(|r| allowed_roles.iter().any(|a| a.eq_ignore_ascii_case(r)));
         roles_ok && self.allows_on(permission, code)
     }
+
+    /// The one access check for a datasource, shared by REST and the GraphQL gateway: one the
+    /// caller may not read is [`Access::Hidden`] (answered as if it did not exist); one they may
+    /// read but not use for `permission` is [`Access::Forbidden`].
+    pub fn datasource_access(&self, permission: &str, code: &str, allowed_roles: &[String]) -> Access {
+        if !self.may_use("datasource:read", code, allowed_roles) {
+            Access::Hidden
+        } else if !self.may_use(permission, code, allowed_roles) {
+            Access::Forbidden
+        } else {
+            Access::Granted
+        }
+    }
+}
+
+/// The outcome of [`Principal::datasource_access`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Granted,
+    Hidden,
+    Forbidden,
 }
 
 #[derive(Debug, Clone)]

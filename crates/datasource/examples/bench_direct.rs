@@ -1,7 +1,8 @@
 //! Baseline for `bench/query.sh`: the query builder's own SQL for one query, run directly through
 //! the driver (sqlx, one pool) by N concurrent workers for a while; prints requests/s and latency.
 //!
-//! Usage: `bench_direct <sqlite-file> <connections> <seconds>`
+//! Usage: `bench_direct <sqlite-file> <connections> <seconds> [query-dsl-json]` — with `@total` in
+//! the DSL, each request also runs the count query, as the gateway's `queryPage` does.
 
 use std::time::{Duration, Instant};
 
@@ -16,7 +17,12 @@ async fn main() {
     let spec = Spec { pool_size: workers as u32, timeout: Duration::from_secs(10), ..Spec::sqlite(path) };
     let pool = Pool::connect(&spec).await.unwrap();
     let catalog = pool.introspect().await.unwrap().catalog();
-    let dsl = json!({"tables": [{"name": "orders", "where": {"status": "ENABLED"}, "orderBy": ["created_at-"], "limit": 20, "offset": 100}]});
+    let dsl = match args.get(4) {
+        Some(text) => serde_json::from_str(text).expect("the DSL argument is JSON"),
+        None => {
+            json!({"tables": [{"name": "orders", "where": {"status": "ENABLED"}, "orderBy": ["created_at-"], "limit": 20, "offset": 100}]})
+        }
+    };
     let compiled = query::build(&dsl, &catalog, query::Dialect::Sqlite).unwrap();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
@@ -27,6 +33,8 @@ async fn main() {
             while Instant::now() < deadline {
                 let started = Instant::now();
                 let rows = pool.fetch_rows(&compiled, Duration::from_secs(10)).await.unwrap();
+                let total = pool.count(&compiled, Duration::from_secs(10)).await.unwrap();
+                std::hint::black_box(total);
                 // The same work the API does after fetching: rows to JSON text.
                 let text = serde_json::to_string(&rows).unwrap();
                 std::hint::black_box(text);
@@ -42,7 +50,7 @@ async fn main() {
     all.sort();
     let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)].as_secs_f64() * 1e3;
     println!(
-        "direct  {workers:>2} connections: {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms",
+        "direct   {workers:>2} connections: {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms",
         all.len() as f64 / seconds as f64,
         pct(0.50),
         pct(0.99)

@@ -27,6 +27,14 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Print the OpenAPI document of the REST API and exit.
     Openapi,
+    /// Parse an RSQL filter and print its tree and the SQL it compiles to, with parameters.
+    Rsql {
+        /// The SQL dialect: postgres, mysql or sqlite.
+        #[arg(long, default_value = "sqlite")]
+        dialect: String,
+        /// The filter, e.g. `name=like=abc;age=ge=18` (a `base64:` prefix is decoded).
+        expr: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]

@@ -1,6 +1,7 @@
 //! The composition root: turns [`config::Settings`] into a running Quarry server.
 
 pub mod config;
+pub mod rsql_cli;
 pub mod secrets;
 
 use std::net::SocketAddr;
@@ -97,7 +98,8 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         None => state,
     };
     let maintenance = tokio::spawn(maintenance(state.clone()));
-    let app = api::router(state);
+    let gateway = gateway::Gateway::new(state.auth.clone(), registry.clone());
+    let app = api::router_with(state, gateway::router(gateway));
 
     let listener =
         TcpListener::bind(&settings.listen).await.with_context(|| format!("cannot listen on {}", settings.listen))?;

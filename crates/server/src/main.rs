@@ -20,6 +20,18 @@ fn main() -> ExitCode {
             println!("{}", serde_json::to_string_pretty(&doc).expect("the document serialises"));
             return ExitCode::SUCCESS;
         }
+        Some(Command::Rsql { dialect, expr }) => {
+            return match server::rsql_cli::run(&dialect, &expr) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("{message}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Some(Command::Serve(args)) => *args,
         None => cli.serve,
     };

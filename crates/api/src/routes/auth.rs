@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
+use axum::response::IntoResponseParts;
 use errors::ErrorCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -78,6 +79,18 @@ impl From<auth::LoginOutcome> for Tokens {
     }
 }
 
+/// The cookie browser clients of the GraphQL gateway sign in with (HttpOnly, so scripts cannot
+/// read it; SameSite=Strict, so other sites cannot send it). Must match `gateway::SESSION_COOKIE`.
+const SESSION_COOKIE: &str = "quarry_token";
+
+fn session_cookie(token: &str, expires_at: chrono::DateTime<chrono::Utc>) -> [(axum::http::HeaderName, String); 1] {
+    let max_age = (expires_at - chrono::Utc::now()).num_seconds().max(0);
+    [(
+        axum::http::header::SET_COOKIE,
+        format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}"),
+    )]
+}
+
 /// Signs in with a username and password. Repeated failures are throttled (429 with `Retry-After`).
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
     responses((status = 200, body = Envelope<Tokens>), (status = 401, description = "wrong username or password"),
@@ -86,7 +99,7 @@ async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<LoginBody>,
-) -> ApiResult<Ok<Tokens>> {
+) -> ApiResult<(impl IntoResponseParts, Ok<Tokens>)> {
     let outcome = state
         .auth
         .login(auth::LoginRequest {
@@ -96,7 +109,8 @@ async fn login(
             client: peer.ip().to_string(),
         })
         .await?;
-    Result::Ok(ok(Tokens::from(outcome)).with_message("login succeeded"))
+    let cookie = session_cookie(&outcome.token, outcome.expires_at);
+    Result::Ok((cookie, ok(Tokens::from(outcome)).with_message("login succeeded")))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -110,7 +124,11 @@ pub struct RefreshBody {
 /// A refresh token used twice revokes its whole session.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshBody,
     responses((status = 200, body = Envelope<Tokens>), (status = 401, description = "unknown, expired or reused refresh token")))]
-async fn refresh(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> ApiResult<Ok<Tokens>> {
+async fn refresh(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<(impl IntoResponseParts, Ok<Tokens>)> {
     // The body is optional here (the token may come in the header), so it is parsed by hand.
     let from_body = if body.iter().all(u8::is_ascii_whitespace) {
         None
@@ -128,15 +146,21 @@ async fn refresh(State(state): State<AppState>, headers: HeaderMap, body: axum::
         return Err(ApiError::new(ErrorCode::UNAUTHENTICATED, "send the refresh token as refreshToken in the body"));
     };
     let outcome = state.auth.refresh(&token).await?;
-    Result::Ok(ok(Tokens::from(outcome)).with_message("token refreshed"))
+    let cookie = session_cookie(&outcome.token, outcome.expires_at);
+    Result::Ok((cookie, ok(Tokens::from(outcome)).with_message("token refreshed")))
 }
 
 /// Ends the current session: its access and refresh tokens stop working at once.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Envelope<Option<String>>)))]
-async fn logout(State(state): State<AppState>, Authenticated(principal): Authenticated) -> ApiResult<Ok<Option<()>>> {
+async fn logout(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+) -> ApiResult<(impl IntoResponseParts, Ok<Option<()>>)> {
     state.auth.logout(&principal).await?;
-    Result::Ok(ok(None).with_message("logged out"))
+    let clear =
+        [(axum::http::header::SET_COOKIE, format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"))];
+    Result::Ok((clear, ok(None).with_message("logged out")))
 }
 
 /// The signed-in user with roles and effective permissions.

@@ -27,16 +27,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The one access check for a datasource: one the caller may not read answers 404 (as if it
 /// did not exist); one they may read but not use for `permission` answers 403.
 pub(crate) fn authorize(principal: &auth::Principal, ds: &Datasource, permission: &str) -> ApiResult<()> {
-    if !principal.may_use("datasource:read", ds.code(), &ds.allowed_roles) {
-        return Err(ApiError::not_found("datasource"));
-    }
-    if !principal.may_use(permission, ds.code(), &ds.allowed_roles) {
-        return Err(ApiError::new(
+    match principal.datasource_access(permission, ds.code(), &ds.allowed_roles) {
+        auth::Access::Granted => Result::Ok(()),
+        auth::Access::Hidden => Err(ApiError::not_found("datasource")),
+        auth::Access::Forbidden => Err(ApiError::new(
             errors::ErrorCode::FORBIDDEN,
             format!("permission {permission:?} required on this datasource"),
-        ));
+        )),
     }
-    Result::Ok(())
 }
 
 /// Loads a datasource and checks `permission` on it.

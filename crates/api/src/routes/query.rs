@@ -509,6 +509,10 @@ pub(crate) fn exec_error(e: datasource::ExecError, timeout: Duration) -> ApiErro
         datasource::ExecError::Database(c) => {
             ApiError::new(ErrorCode::QUERY_FAILED, format!("the database refused the query: {}", c.message))
         }
+        // The query builder only reads; a constraint error here is still the database refusing.
+        datasource::ExecError::Constraint { message } => {
+            ApiError::new(ErrorCode::QUERY_FAILED, format!("the database refused the query: {message}"))
+        }
     }
 }
 

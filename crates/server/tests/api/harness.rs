@@ -106,6 +106,20 @@ impl Server {
         answer(req.send().await.expect("request")).await
     }
 
+    /// A POST without the harness's parsing, for tests that read headers such as `Set-Cookie`.
+    pub async fn client_post_raw(&self, path: &str, body: Value) -> reqwest::Response {
+        self.client.post(self.url(path)).json(&body).send().await.expect("request")
+    }
+
+    /// A POST signed in by a cookie (as a browser would), optionally from another `origin`.
+    pub async fn client_post_cookie(&self, path: &str, cookie: &str, origin: Option<&str>, body: Value) -> Value {
+        let mut req = self.client.post(self.url(path)).header("cookie", cookie).json(&body);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        answer(req.send().await.expect("request")).await.body
+    }
+
     pub async fn get(&self, path: &str, token: Option<&str>) -> Answer {
         self.call(Method::GET, path, token, None).await
     }

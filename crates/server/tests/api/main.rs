@@ -4,6 +4,7 @@ mod auth_flow;
 mod bad_input;
 mod cli;
 mod datasources;
+mod gateway;
 mod harness;
 mod permissions;
 mod query;
