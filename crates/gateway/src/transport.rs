@@ -149,11 +149,7 @@ async fn run(gw: &Gateway, p: &Prepared, body: &Value, scene: Option<&str>, allo
     } else {
         None
     };
-    let dialect = match p.ds.kind {
-        datasource::Kind::Mysql => query::Dialect::MySql,
-        datasource::Kind::Postgres => query::Dialect::Postgres,
-        datasource::Kind::Sqlite => query::Dialect::Sqlite,
-    };
+    let dialect = p.ds.kind.dialect();
     let strategy = Strategy::from_variables(&variables);
     let exec = Arc::new(Exec {
         pool,

@@ -34,11 +34,7 @@ const BIG_TABLE: i64 = 1_000;
 const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 
 fn dialect(ds: &Datasource) -> Dialect {
-    match ds.kind {
-        datasource::Kind::Mysql => Dialect::MySql,
-        datasource::Kind::Postgres => Dialect::Postgres,
-        datasource::Kind::Sqlite => Dialect::Sqlite,
-    }
+    ds.kind.dialect()
 }
 
 fn diagnostics(diags: Vec<query::Diagnostic>) -> Vec<FieldError> {

@@ -72,3 +72,22 @@ fn openapi_subcommand_prints_the_document() {
     assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
     assert!(doc["paths"]["/api/v1/users"]["get"]["security"][0]["bearer"][0] == "users:read");
 }
+
+#[test]
+fn rsql_subcommand_prints_tree_sql_and_parameters() {
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_quarry")).args(args).output().expect("run quarry");
+    let out = run(&["rsql", "--dialect", "postgres", "name=like=\"o'x\";flags=has=(1,4),1==1"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text} {}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains(r#"tree:   (or (and (=like= "name" "o'x") (=has= "flags" ["1","4"])) (== "1" "1"))"#), "{text}");
+    assert!(text.contains(r#"LIKE $1 ESCAPE '!'"#) && text.contains("& $2::bigint"), "{text}");
+    assert!(text.contains(r#"$1 = Text("%o'x%")"#) && text.contains("$2 = Int(5)"), "{text}");
+    assert!(!text.lines().find(|l| l.starts_with("sql:")).unwrap().contains("o'x"), "values are bound: {text}");
+
+    let out = run(&["rsql", "--dialect", "mysql", "name==a;(b==c"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("position 13") && err.contains("name==a;(b==c\n             ^"), "{err}");
+    let out = run(&["rsql", "--dialect", "oracle", "a==b"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("unknown dialect"));
+}
