@@ -57,6 +57,8 @@ pub struct Exec {
     pub placeholders: Arc<Placeholders>,
     /// Why writes are refused, if they are (read-only datasource, missing `datasource:write`).
     pub write_denied: Option<OinoneError>,
+    /// Tables the admin marked read-only (`readOnlyTables`).
+    pub read_only_tables: Vec<String>,
     pub strategy: Strategy,
     pub timeout: Duration,
     pub messages: Mutex<Vec<Message>>,

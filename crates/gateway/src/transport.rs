@@ -162,6 +162,7 @@ async fn run(gw: &Gateway, p: &Prepared, body: &Value, scene: Option<&str>, allo
         },
         placeholders: gw.placeholders.clone(),
         write_denied,
+        read_only_tables: p.ds.read_only_tables.clone(),
         strategy,
         timeout: gw.timeout,
         messages: Mutex::new(Vec::new()),

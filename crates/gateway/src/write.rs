@@ -8,11 +8,17 @@ use crate::exec::{self, Exec, Read, Record, data_error, scalar_of};
 use crate::model::Model;
 use crate::oinone::{self, Level, OinoneError};
 
-fn denied(exec: &Exec) -> Result<(), OinoneError> {
-    match &exec.write_denied {
-        Some(e) => Err(e.clone()),
-        None => Ok(()),
+fn denied(exec: &Exec, model: &Model) -> Result<(), OinoneError> {
+    if let Some(e) = &exec.write_denied {
+        return Err(e.clone());
     }
+    if exec.read_only_tables.iter().any(|t| t.eq_ignore_ascii_case(&model.table)) {
+        return Err(OinoneError::new(
+            oinone::NO_PERMISSION,
+            format!("表 {} 只读 (this table is read-only)", model.table),
+        ));
+    }
+    Ok(())
 }
 
 /// Problems with the fields of one record, all of them or (with `RETURN_WHEN_ERROR`) the first.
@@ -88,7 +94,7 @@ async fn run(exec: &Exec, statements: &[CompiledWrite]) -> Result<Vec<datasource
 }
 
 pub async fn create(exec: &Exec, model: &Model, data: &Record) -> Result<Value, OinoneError> {
-    denied(exec)?;
+    denied(exec, model)?;
     let (values, key) = split(model, data)?;
     let values: Vec<_> = values.into_iter().filter(|(_, v)| *v != query::Scalar::Null).collect();
     let statement =
@@ -147,7 +153,7 @@ fn update_statement(
 }
 
 pub async fn update_many(exec: &Exec, model: &Model, list: Vec<&Record>) -> Result<Vec<Value>, OinoneError> {
-    denied(exec)?;
+    denied(exec, model)?;
     let mut statements = Vec::new();
     let mut keys = Vec::new();
     for data in &list {
@@ -172,7 +178,7 @@ pub async fn update_many(exec: &Exec, model: &Model, list: Vec<&Record>) -> Resu
 }
 
 pub async fn delete(exec: &Exec, model: &Model, list: Vec<&Record>) -> Result<Vec<Value>, OinoneError> {
-    denied(exec)?;
+    denied(exec, model)?;
     let mut statements = Vec::new();
     let mut before = Vec::new();
     for data in &list {

@@ -20,6 +20,8 @@ pub struct DatasourceInput {
     pub is_default: Option<bool>,
     pub read_only: Option<bool>,
     pub allowed_roles: Option<Vec<String>>,
+    /// Tables that refuse writes through the gateway, even when the datasource accepts them.
+    pub read_only_tables: Option<Vec<String>>,
     /// Test the connection before saving (default true).
     pub verify: Option<bool>,
 }
@@ -63,6 +65,7 @@ pub(crate) struct Checked {
     is_default: bool,
     read_only: bool,
     allowed_roles: Vec<String>,
+    read_only_tables: Vec<String>,
 }
 
 /// Whether `code` fits `^[a-zA-Z][a-zA-Z0-9_]+[a-zA-Z0-9]$` (and at most 64 characters).
@@ -217,6 +220,16 @@ impl DatasourceInput {
                 errors.push(FieldError::new(format!("allowedRoles[{i}]"), "invalid", "must be a role name"));
             }
         }
+        let read_only_tables = self
+            .read_only_tables
+            .clone()
+            .or_else(|| old.map(|r| serde_json::from_str(&r.read_only_tables).unwrap_or_default()))
+            .unwrap_or_default();
+        for (i, t) in read_only_tables.iter().enumerate() {
+            if t.trim().is_empty() || t.len() > 256 {
+                errors.push(FieldError::new(format!("readOnlyTables[{i}]"), "invalid", "must be a table name"));
+            }
+        }
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
@@ -239,6 +252,7 @@ impl DatasourceInput {
             is_default: self.is_default.or(old.map(|r| r.is_default)).unwrap_or(false),
             read_only: self.read_only.or(old.map(|r| r.read_only)).unwrap_or(false),
             allowed_roles,
+            read_only_tables,
         })
     }
 }
@@ -270,6 +284,7 @@ impl Checked {
             is_default: self.is_default,
             read_only: self.read_only,
             allowed_roles: serde_json::to_string(&self.allowed_roles).expect("strings serialise"),
+            read_only_tables: serde_json::to_string(&self.read_only_tables).expect("strings serialise"),
             created_by,
             created_at,
             updated_at,

@@ -49,13 +49,16 @@ pub struct Datasource {
     pub row: DatasourceRow,
     pub kind: Kind,
     pub allowed_roles: Vec<String>,
+    /// Tables that refuse writes through the gateway.
+    pub read_only_tables: Vec<String>,
 }
 
 impl Datasource {
     fn from_row(row: DatasourceRow) -> Datasource {
         let kind = stored_kind(&row.kind);
         let allowed_roles = serde_json::from_str(&row.allowed_roles).unwrap_or_default();
-        Datasource { row, kind, allowed_roles }
+        let read_only_tables = serde_json::from_str(&row.read_only_tables).unwrap_or_default();
+        Datasource { row, kind, allowed_roles, read_only_tables }
     }
 
     pub fn id(&self) -> &str {

@@ -24,6 +24,8 @@ pub struct DatasourceRow {
     pub read_only: bool,
     /// A JSON array of role names; empty means every role holding the permission.
     pub allowed_roles: String,
+    /// A JSON array of table names that refuse writes through the gateway.
+    pub read_only_tables: String,
     pub created_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -32,7 +34,8 @@ pub struct DatasourceRow {
 macro_rules! ds_columns {
     () => {
         "id, code, name, kind, host, port, database_name, username, password_enc, ssl, timezone, pool_size, \
-         timeout_ms, max_retries, is_default, read_only, allowed_roles, created_by, created_at, updated_at"
+         timeout_ms, max_retries, is_default, read_only, allowed_roles, created_by, created_at, updated_at, \
+         read_only_tables"
     };
 }
 
@@ -66,7 +69,7 @@ impl Store {
             }
             sqlx::query(concat!(
                 "INSERT INTO datasources (", ds_columns!(), ") VALUES ",
-                "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+                "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
             ))
             .bind(&row.id)
             .bind(&row.code)
@@ -88,6 +91,7 @@ impl Store {
             .bind(&row.created_by)
             .bind(row.created_at)
             .bind(row.updated_at)
+            .bind(&row.read_only_tables)
             .execute(&mut *tx)
             .await
             .map_err(ds_conflict)?;
@@ -110,7 +114,8 @@ impl Store {
             let changed = sqlx::query(
                 "UPDATE datasources SET code = $2, name = $3, kind = $4, host = $5, port = $6, database_name = $7, \
                  username = $8, password_enc = $9, ssl = $10, timezone = $11, pool_size = $12, timeout_ms = $13, \
-                 max_retries = $14, is_default = $15, read_only = $16, allowed_roles = $17, updated_at = $18 WHERE id = $1",
+                 max_retries = $14, is_default = $15, read_only = $16, allowed_roles = $17, updated_at = $18, \
+                 read_only_tables = $19 WHERE id = $1",
             )
             .bind(&row.id)
             .bind(&row.code)
@@ -130,6 +135,7 @@ impl Store {
             .bind(row.read_only)
             .bind(&row.allowed_roles)
             .bind(row.updated_at)
+            .bind(&row.read_only_tables)
             .execute(&mut *tx)
             .await
             .map_err(ds_conflict)?

@@ -89,6 +89,8 @@ pub struct DatasourceBody {
     read_only: Option<bool>,
     /// Only these roles may use the datasource (empty: every role with the permission).
     allowed_roles: Option<Vec<String>>,
+    /// Tables that refuse writes through the gateway even when the datasource accepts them.
+    read_only_tables: Option<Vec<String>>,
     /// Test the connection before saving (default true); with false, an unreachable datasource is saved anyway.
     verify: Option<bool>,
 }
@@ -116,6 +118,7 @@ impl From<DatasourceBody> for registry::DatasourceInput {
             is_default: b.is_default,
             read_only: b.read_only,
             allowed_roles: b.allowed_roles,
+            read_only_tables: b.read_only_tables,
             verify: b.verify,
         }
     }
@@ -165,6 +168,7 @@ pub struct DatasourceView {
     is_default: bool,
     read_only: bool,
     allowed_roles: Vec<String>,
+    read_only_tables: Vec<String>,
     /// Tables with estimated rows, on create and on get.
     #[serde(skip_serializing_if = "Option::is_none")]
     tables: Option<Vec<TableSummary>>,
@@ -193,6 +197,7 @@ async fn view(state: &AppState, ds: Datasource, tables: Option<Vec<TableSummary>
         is_default: r.is_default,
         read_only: r.read_only,
         allowed_roles: ds.allowed_roles,
+        read_only_tables: ds.read_only_tables,
         tables,
         id: r.id,
         code: r.code,

@@ -79,7 +79,10 @@ fn rsql_subcommand_prints_tree_sql_and_parameters() {
     let out = run(&["rsql", "--dialect", "postgres", "name=like=\"o'x\";flags=has=(1,4),1==1"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text} {}", String::from_utf8_lossy(&out.stderr));
-    assert!(text.contains(r#"tree:   (or (and (=like= "name" "o'x") (=has= "flags" ["1","4"])) (== "1" "1"))"#), "{text}");
+    assert!(
+        text.contains(r#"tree:   (or (and (=like= "name" "o'x") (=has= "flags" ["1","4"])) (== "1" "1"))"#),
+        "{text}"
+    );
     assert!(text.contains(r#"LIKE $1 ESCAPE '!'"#) && text.contains("& $2::bigint"), "{text}");
     assert!(text.contains(r#"$1 = Text("%o'x%")"#) && text.contains("$2 = Int(5)"), "{text}");
     assert!(!text.lines().find(|l| l.starts_with("sql:")).unwrap().contains("o'x"), "values are bound: {text}");

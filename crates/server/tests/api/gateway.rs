@@ -357,6 +357,31 @@ async fn read_only_datasources_refuse_mutations() {
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("read-only"));
     let body = gql(&s, &admin, "demo", "{ departmentQuery { count } }", json!({})).await;
     assert_eq!(body["data"]["departmentQuery"]["count"], "12", "reads still work: {body}");
+
+    // A read-only table in a writable datasource: that table refuses, the others accept.
+    let a = s
+        .put(
+            &format!("/api/v1/datasources/{id}"),
+            Some(&admin),
+            json!({"readOnly": false, "readOnlyTables": ["Department"]}),
+        )
+        .await
+        .expect(200, 0);
+    assert_eq!(a.data()["readOnlyTables"], json!(["Department"]));
+    let body = gql(
+        &s,
+        &admin,
+        "demo",
+        "mutation { departmentMutation { update(data: {id: \"1\", name: \"X\"}) { id } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(error_code(&body), 11500002, "{body}");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("table is read-only"), "{body}");
+    let body =
+        gql(&s, &admin, "demo", "mutation { profileMutation { delete(dataList: [{id: \"1\"}]) { id } } }", json!({}))
+            .await;
+    assert_eq!(body["data"]["profileMutation"]["delete"][0]["id"], "1", "{body}");
 }
 
 fn urlencode(s: &str) -> String {
