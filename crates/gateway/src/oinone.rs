@@ -81,6 +81,9 @@ pub struct OinoneError {
     pub error_type: &'static str,
     /// The field a validation error concerns.
     pub field: Option<String>,
+    /// Every problem, when there are several (validation with `RETURN_WHEN_COMPLETED`): each
+    /// becomes one entry of `extensions.messages`, with its field.
+    pub details: Vec<(String, Option<String>)>,
 }
 
 impl OinoneError {
@@ -92,7 +95,7 @@ impl OinoneError {
             SYSTEM_ERROR | GRAPHQL_SYSTEM => "SYSTEM_ERROR",
             _ => "BIZ_ERROR",
         };
-        OinoneError { code, message: message.into(), error_type, field: None }
+        OinoneError { code, message: message.into(), error_type, field: None, details: Vec::new() }
     }
 
     pub fn on_field(mut self, field: impl Into<String>) -> OinoneError {
@@ -100,22 +103,35 @@ impl OinoneError {
         self
     }
 
+    pub fn with_details(mut self, details: Vec<(String, Option<String>)>) -> OinoneError {
+        self.details = details;
+        self
+    }
+
     /// The `extensions` object of an entry in `errors`.
     pub fn extensions(&self) -> serde_json::Value {
-        let mut message = serde_json::json!({
-            "level": "ERROR",
-            "message": self.message,
-            "code": self.code.to_string(),
-            "errorType": self.error_type,
-        });
-        if let Some(f) = &self.field {
-            message["field"] = f.clone().into();
-        }
+        let entry = |text: &str, field: Option<&String>| {
+            let mut message = serde_json::json!({
+                "level": "ERROR",
+                "message": text,
+                "code": self.code.to_string(),
+                "errorType": self.error_type,
+            });
+            if let Some(f) = field {
+                message["field"] = f.clone().into();
+            }
+            message
+        };
+        let messages: Vec<serde_json::Value> = if self.details.is_empty() {
+            vec![entry(&self.message, self.field.as_ref())]
+        } else {
+            self.details.iter().map(|(text, field)| entry(text, field.as_ref())).collect()
+        };
         serde_json::json!({
             "errorCode": self.code,
             "errorType": self.error_type,
             "level": "ERROR",
-            "messages": [message],
+            "messages": messages,
         })
     }
 }

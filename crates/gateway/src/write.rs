@@ -21,16 +21,20 @@ fn denied(exec: &Exec, model: &Model) -> Result<(), OinoneError> {
     Ok(())
 }
 
-/// Problems with the fields of one record, all of them or (with `RETURN_WHEN_ERROR`) the first.
+/// Problems with the fields of one record, all of them or (with `RETURN_WHEN_ERROR`) the first;
+/// each names its field, for the form to show it there.
 fn invalid(exec: &Exec, model: &Model, diags: Vec<query::Diagnostic>) -> OinoneError {
     let diags: Vec<_> = if exec.strategy.stop_at_first_error { diags.into_iter().take(1).collect() } else { diags };
-    let field = diags
-        .first()
-        .and_then(|d| d.path.rsplit('.').next())
-        .map(|c| model.fields.iter().find(|f| f.column == c).map(|f| f.name.clone()).unwrap_or_else(|| c.to_owned()));
+    let field_of = |d: &query::Diagnostic| {
+        d.path.rsplit('.').next().map(|c| {
+            model.fields.iter().find(|f| f.column == c).map(|f| f.name.clone()).unwrap_or_else(|| c.to_owned())
+        })
+    };
     let text = diags.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; ");
-    let e = OinoneError::new(oinone::VALIDATION, format!("数据校验失败 ({}: {text})", model.name));
-    match field {
+    let details = diags.iter().map(|d| (d.message.clone(), field_of(d))).collect();
+    let e =
+        OinoneError::new(oinone::VALIDATION, format!("数据校验失败 ({}: {text})", model.name)).with_details(details);
+    match diags.first().and_then(field_of) {
         Some(f) => e.on_field(f),
         None => e,
     }

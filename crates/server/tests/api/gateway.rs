@@ -121,6 +121,62 @@ async fn scenario(s: &Server, admin: &str, module: &str) {
     assert_eq!((q["count"].as_str(), q["countByWrapper"].as_str()), (Some("3"), Some("1")), "{body}");
     assert_eq!(q["queryOne"], json!({"age": int(25), "nickName": "robert"}));
 
+    // The other query functions, and exact decimals as strings.
+    let body = gql(
+        s,
+        admin,
+        module,
+        "{ testModelQuery {
+        queryByPk(query: {id: \"1\"}) { name score }
+        queryOneByWrapper(queryWrapper: {rsql: \"name==bob\"}) { name }
+        queryListByWrapper(queryWrapper: {rsql: \"age=lt=31\"}) { name }
+        queryListByEntity(query: {active: false}) { name }
+        construct(data: {name: \"new\"}) { name age } } }",
+        json!({}),
+    )
+    .await;
+    let q = &body["data"]["testModelQuery"];
+    assert_eq!(q["queryByPk"]["name"], "alice", "{body}");
+    let score = q["queryByPk"]["score"].as_str().unwrap_or_else(|| panic!("BigDecimal as a string: {body}"));
+    assert!(score == "10.50" || (module == "shop" && score == "10.5"), "{score}");
+    assert_eq!(q["queryOneByWrapper"]["name"], "bob");
+    let sorted = |v: &Value| {
+        let mut n: Vec<String> = v.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_owned()).collect();
+        n.sort();
+        n
+    };
+    assert_eq!(sorted(&q["queryListByWrapper"]), ["alice", "bob"]);
+    assert_eq!(sorted(&q["queryListByEntity"]), ["admin", "bob"]);
+    assert_eq!(q["construct"], json!({"name": "new", "age": null}));
+
+    // Every problem of a record at once, each on its field; only the first with RETURN_WHEN_ERROR.
+    let bad =
+        "mutation { testModelMutation { create(data: {name: \"zed\", score: \"abc\", createdAt: \"never\"}) { id } } }";
+    let body = gql(s, admin, module, bad, json!({})).await;
+    assert_eq!(error_code(&body), 10050009, "{body}");
+    let messages = body["errors"][0]["extensions"]["messages"].as_array().unwrap();
+    let fields: Vec<&str> = messages.iter().map(|m| m["field"].as_str().unwrap_or("")).collect();
+    assert_eq!(fields, ["score", "createdAt"], "{body}");
+    let body = gql(s, admin, module, bad, json!({"oio": {"checkStrategy": "RETURN_WHEN_ERROR"}})).await;
+    assert_eq!(body["errors"][0]["extensions"]["messages"].as_array().unwrap().len(), 1, "{body}");
+    assert_eq!(names(s, admin, module, "name==zed").await.unwrap(), Vec::<String>::new());
+
+    let body = gql(s, admin, module, "mutation { testModelMutation { updateWithFieldBatch(dataList: [{id: \"1\", age: 31}, {id: \"2\", age: 26}]) { name age } } }", json!({})).await;
+    assert_eq!(
+        body["data"]["testModelMutation"]["updateWithFieldBatch"],
+        json!([{"name": "alice", "age": int(31)}, {"name": "bob", "age": int(26)}]),
+        "{body}"
+    );
+    let body = gql(
+        s,
+        admin,
+        module,
+        "mutation { testModelMutation { updateOneWithRelations(data: {id: \"1\", age: 30}) { age } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(body["data"]["testModelMutation"]["updateOneWithRelations"]["age"], int(30), "{body}");
+
     // Mutations: create, update, a constraint violation, validate-only, delete.
     let body = gql(
         s,
@@ -190,7 +246,7 @@ async fn sqlite_module_answers_every_operator_and_mutation() {
     let path = dir.path().join("shop.db");
     let url = format!("sqlite://{}?mode=rwc", path.display());
     let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE TABLE test_model (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, age INTEGER, score NUMERIC, active BOOLEAN, flags INTEGER NOT NULL DEFAULT 0, nick_name TEXT); {ROWS};")))
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE TABLE test_model (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, age INTEGER, score NUMERIC, active BOOLEAN, flags INTEGER NOT NULL DEFAULT 0, nick_name TEXT, created_at DATETIME); {ROWS};")))
         .execute(&mut c)
         .await
         .unwrap();
@@ -203,7 +259,7 @@ async fn sqlite_module_answers_every_operator_and_mutation() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_module_answers_every_operator_and_mutation() {
     let Some(db) = ScratchDb::new(ServerKind::Postgres).await else { return };
-    db.run(&format!("CREATE TABLE test_model (id bigserial PRIMARY KEY, name text NOT NULL UNIQUE, age int, score numeric(10,2), active boolean, flags int NOT NULL DEFAULT 0, nick_name text); {ROWS};")).await;
+    db.run(&format!("CREATE TABLE test_model (id bigserial PRIMARY KEY, name text NOT NULL UNIQUE, age int, score numeric(10,2), active boolean, flags int NOT NULL DEFAULT 0, nick_name text, created_at timestamp); {ROWS};")).await;
     let (s, admin) = server().await;
     register(&s, &admin, json!({"name": "shop", "code": "shop_pg", "type": "postgres", "connection": {"host": db.host, "port": db.port, "database": db.database, "username": db.username}})).await;
     scenario(&s, &admin, "shop_pg").await;
@@ -212,7 +268,7 @@ async fn postgres_module_answers_every_operator_and_mutation() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mariadb_module_answers_every_operator_and_mutation() {
     let Some(db) = ScratchDb::new(ServerKind::Mysql).await else { return };
-    db.run(&format!("CREATE TABLE test_model (id bigint AUTO_INCREMENT PRIMARY KEY, name varchar(100) NOT NULL UNIQUE, age int, score decimal(10,2), active boolean, flags int NOT NULL DEFAULT 0, nick_name varchar(100)); {ROWS};")).await;
+    db.run(&format!("CREATE TABLE test_model (id bigint AUTO_INCREMENT PRIMARY KEY, name varchar(100) NOT NULL UNIQUE, age int, score decimal(10,2), active boolean, flags int NOT NULL DEFAULT 0, nick_name varchar(100), created_at datetime); {ROWS};")).await;
     let (s, admin) = server().await;
     register(&s, &admin, json!({"name": "shop", "code": "shop_my", "type": "mysql", "connection": {"host": db.host, "port": db.port, "database": db.database, "username": db.username}})).await;
     scenario(&s, &admin, "shop_my").await;
