@@ -119,11 +119,7 @@ impl Pool {
                 Pool::Postgres(p) => {
                     let mut conn = p.acquire().await.map_err(|e| db(kind, e))?;
                     let mut tx = conn.begin().await.map_err(|e| db(kind, e))?;
-                    sqlx::query("SELECT set_config('statement_timeout', $1, true)")
-                        .bind(format!("{}", timeout.as_millis().max(1)))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|e| db(kind, e))?;
+                    pg_statement_timeout(&mut tx, timeout).await.map_err(|e| db(kind, e))?;
                     let query = bind_all!(sqlx::query(AssertSqlSafe(sql.as_str())), &params);
                     let mut rows = query.fetch(&mut *tx);
                     while let Some(row) = rows.next().await {
@@ -236,6 +232,15 @@ impl Pool {
         };
         Ok(lines)
     }
+}
+
+/// Bounds every statement of the current PostgreSQL transaction by the database's own timer.
+pub(crate) async fn pg_statement_timeout(tx: &mut sqlx::PgConnection, timeout: Duration) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT set_config('statement_timeout', $1, true)")
+        .bind(format!("{}", timeout.as_millis().max(1)))
+        .execute(tx)
+        .await
+        .map(|_| ())
 }
 
 fn plain(v: &Value) -> String {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::Connection;
 
-use crate::exec::{ExecError, compiled, db};
+use crate::exec::{ExecError, compiled, db, pg_statement_timeout};
 use crate::{Pool, decode};
 
 /// What one write statement did.
@@ -81,11 +81,7 @@ impl Pool {
             match self {
                 Pool::Postgres(p) => {
                     let mut tx = p.begin().await.map_err(|e| db(kind, e))?;
-                    sqlx::query("SELECT set_config('statement_timeout', $1, true)")
-                        .bind(format!("{}", timeout.as_millis().max(1)))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|e| db(kind, e))?;
+                    pg_statement_timeout(&mut tx, timeout).await.map_err(|e| db(kind, e))?;
                     let result = run_all!(tx, statements, kind, decode::pg_row);
                     settle!(tx, result, commit, kind)
                 }

@@ -355,6 +355,21 @@ async fn count(ex: &Exec, m: &Model, filter: Vec<query::Cond>) -> Result<Option<
     Ok(Some(FieldValue::value(Value::String(total.unwrap_or(0).to_string()))))
 }
 
+/// `update(data)` and its relation-aware alias `updateOneWithRelations(data)` (a plain database
+/// has no relations to follow): the record found by its primary key, changed, and read back.
+fn update_one(model: &Arc<Model>, name: &str) -> Field {
+    Field::new(
+        name,
+        TypeRef::named(&model.type_name),
+        resolver!(model, |ctx, ex, m| {
+            let data =
+                obj(&ctx, "data").ok_or_else(|| OinoneError::new(crate::oinone::VALIDATION, "data is required"))?;
+            Ok(write::update_many(&ex, &m, vec![data]).await?.into_iter().next().map(FieldValue::value))
+        }),
+    )
+    .argument(InputValue::new("data", TypeRef::named_nn(format!("{}Input", model.type_name))))
+}
+
 fn mutation_functions(model: &Arc<Model>) -> Object {
     let t = model.type_name.clone();
     let input = format!("{t}Input");
@@ -371,30 +386,8 @@ fn mutation_functions(model: &Arc<Model>) -> Object {
             )
             .argument(InputValue::new("data", TypeRef::named_nn(&input))),
         )
-        .field(
-            Field::new(
-                "update",
-                TypeRef::named(&t),
-                resolver!(model, |ctx, ex, m| {
-                    let data = obj(&ctx, "data")
-                        .ok_or_else(|| OinoneError::new(crate::oinone::VALIDATION, "data is required"))?;
-                    Ok(write::update_many(&ex, &m, vec![data]).await?.into_iter().next().map(FieldValue::value))
-                }),
-            )
-            .argument(InputValue::new("data", TypeRef::named_nn(&input))),
-        )
-        .field(
-            Field::new(
-                "updateOneWithRelations",
-                TypeRef::named(&t),
-                resolver!(model, |ctx, ex, m| {
-                    let data = obj(&ctx, "data")
-                        .ok_or_else(|| OinoneError::new(crate::oinone::VALIDATION, "data is required"))?;
-                    Ok(write::update_many(&ex, &m, vec![data]).await?.into_iter().next().map(FieldValue::value))
-                }),
-            )
-            .argument(InputValue::new("data", TypeRef::named_nn(&input))),
-        )
+        .field(update_one(model, "update"))
+        .field(update_one(model, "updateOneWithRelations"))
         .field(
             Field::new(
                 "updateWithFieldBatch",
