@@ -236,8 +236,9 @@ async fn scenario(s: &Server, admin: &str, module: &str) {
     assert_eq!(names(s, admin, module, "name==dave").await.unwrap(), Vec::<String>::new());
 }
 
-async fn register(s: &Server, admin: &str, body: Value) {
-    s.post("/api/v1/datasources", Some(admin), body).await.expect(201, 0);
+async fn register(s: &Server, admin: &str, body: Value) -> String {
+    let a = s.post("/api/v1/datasources", Some(admin), body).await.expect(201, 0);
+    a.data()["id"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -251,9 +252,26 @@ async fn sqlite_module_answers_every_operator_and_mutation() {
         .await
         .unwrap();
     let (s, admin) = server().await;
-    register(&s, &admin, json!({"name": "shop", "code": "shop", "type": "sqlite", "connection": {"database": path}}))
-        .await;
+    let id = register(
+        &s,
+        &admin,
+        json!({"name": "shop", "code": "shop", "type": "sqlite", "connection": {"database": path}}),
+    )
+    .await;
     scenario(&s, &admin, "shop").await;
+
+    // The schema follows the database once the catalog is read again, not before.
+    sqlx::raw_sql(
+        "CREATE TABLE extra_things (id INTEGER PRIMARY KEY, label TEXT); INSERT INTO extra_things (label) VALUES ('x')",
+    )
+    .execute(&mut c)
+    .await
+    .unwrap();
+    let body = gql(&s, &admin, "shop", "{ extraThingsQuery { count } }", json!({})).await;
+    assert_eq!(error_code(&body), 10017001, "not known yet: {body}");
+    s.get(&format!("/api/v1/datasources/{id}/tables?refresh=true"), Some(&admin)).await.expect(200, 0);
+    let body = gql(&s, &admin, "shop", "{ extraThingsQuery { count } }", json!({})).await;
+    assert_eq!(body["data"]["extraThingsQuery"]["count"], "1", "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
