@@ -17,7 +17,6 @@ pub mod write;
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::sync::RwLock;
 
@@ -39,7 +38,6 @@ pub struct Gateway {
     pub(crate) auth: auth::AuthService,
     pub(crate) registry: registry::Registry,
     pub(crate) placeholders: Arc<placeholder::Placeholders>,
-    pub(crate) timeout: Duration,
     schemas: Arc<RwLock<HashMap<String, Arc<Cached>>>>,
 }
 
@@ -49,7 +47,6 @@ impl Gateway {
             auth,
             registry,
             placeholders: Arc::new(placeholder::Placeholders::builtin()),
-            timeout: Duration::from_secs(30),
             schemas: Arc::default(),
         }
     }

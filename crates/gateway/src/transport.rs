@@ -164,7 +164,8 @@ async fn run(gw: &Gateway, p: &Prepared, body: &Value, scene: Option<&str>, allo
         write_denied,
         read_only_tables: p.ds.read_only_tables.clone(),
         strategy,
-        timeout: gw.timeout,
+        // The datasource's own statement timeout (`options.timeout`, default 30 s).
+        timeout: std::time::Duration::from_millis(p.ds.row.timeout_ms.max(1) as u64),
         messages: Mutex::new(Vec::new()),
         variables: variables.clone(),
     });
