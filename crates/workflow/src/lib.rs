@@ -21,3 +21,6 @@ pub use expr::{EvalError, Expr, ExprError, Path, Segment, parse};
 pub use interpolate::{interpolate, template_references};
 pub use model::{Definition, Edge, EdgeCondition, Node, NodeType, Position, Variable, VariableType};
 pub use validate::{MAX_NODES, Problem, ValidDefinition, validate};
+
+#[cfg(test)]
+mod tests;
