@@ -52,7 +52,7 @@ fn dependency_rules_hold() {
 #[test]
 fn pure_crates_have_no_io_dependencies() {
     let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    for pure in ["errors", "crypto", "rsql", "query"] {
+    for pure in ["errors", "crypto", "rsql", "query", "workflow"] {
         let Ok(text) = std::fs::read_to_string(crates.join(pure).join("Cargo.toml")) else {
             continue;
         };
