@@ -12,6 +12,8 @@ use crate::suggest::closest;
 pub const MAX_NODES: usize = 1000;
 /// The most edges a definition may have.
 pub const MAX_EDGES: usize = 10_000;
+/// The most cycles listed for one definition.
+pub const MAX_CYCLES_REPORTED: usize = 10;
 
 /// One thing wrong with a definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -239,7 +241,8 @@ pub fn validate(def: &Definition, known_datasources: &dyn Fn(&str) -> bool) -> R
     // Cycles, found by a depth-first search; each back edge closes one cycle.
     let order = topological_order(&succ, &pred);
     if order.len() < n {
-        for cycle in cycles(&succ) {
+        // A few cycles are enough to act on; a dense graph could otherwise yield thousands.
+        for cycle in cycles(&succ).into_iter().take(MAX_CYCLES_REPORTED) {
             let names: Vec<&str> = cycle.iter().map(|&i| def.nodes[i].id.as_str()).collect();
             let first = cycle[0];
             problems.push(problem(

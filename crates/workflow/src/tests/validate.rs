@@ -302,3 +302,26 @@ fn branches_join_and_every_problem_is_collected() {
     assert_eq!(valid.order.first(), Some(&0));
     assert_eq!(valid.order.last(), Some(&3));
 }
+
+#[test]
+fn the_documented_example_validates() {
+    let doc = include_str!("../../../../docs/workflows.md");
+    let start = doc.find("```json\n").expect("an example") + "```json\n".len();
+    let end = start + doc[start..].find("```").expect("closed");
+    let def: Value = serde_json::from_str(&doc[start..end]).expect("the example is JSON");
+    let valid = run(def).expect("valid");
+    assert_eq!(valid.conditions, [None, Some(EdgeCondition::True)]);
+}
+
+#[test]
+fn many_cycles_are_reported_up_to_the_cap() {
+    let nodes: Vec<(String, &str, Value)> = (0..30).map(|i| (format!("n{i}"), "delay", delay())).collect();
+    let nodes: Vec<(&str, &str, Value)> = nodes.iter().map(|(id, t, c)| (id.as_str(), *t, c.clone())).collect();
+    let ids: Vec<String> = (0..30).map(|i| format!("n{i}")).collect();
+    let edges: Vec<(&str, &str)> = (0..15)
+        .flat_map(|k| [(ids[2 * k].as_str(), ids[2 * k + 1].as_str()), (ids[2 * k + 1].as_str(), ids[2 * k].as_str())])
+        .collect();
+    let problems = run(graph(&nodes, &edges)).unwrap_err();
+    assert_eq!(problems.iter().filter(|p| p.code == "cycle").count(), crate::validate::MAX_CYCLES_REPORTED);
+    assert_eq!(problems.iter().filter(|p| p.code == "unreachable").count(), 30);
+}
