@@ -255,7 +255,60 @@ fn arb_expr_text() -> impl Strategy<Value = String> {
     prop::collection::vec(token, 1..20).prop_map(|t| t.join(" "))
 }
 
+/// Arbitrary well-formed trees (right arities), independent of the parser.
+fn arb_expr() -> impl Strategy<Value = Expr> {
+    let leaf = prop_oneof![
+        arb_json().prop_map(Expr::Literal),
+        prop::sample::select(vec!["a", "b", "c", "a.b", "a[0]", "b[1].c"]).prop_map(|t| parse(t).unwrap()),
+    ];
+    let binary = prop::sample::select(vec![
+        BinaryOp::Add,
+        BinaryOp::Sub,
+        BinaryOp::Mul,
+        BinaryOp::Div,
+        BinaryOp::Rem,
+        BinaryOp::Eq,
+        BinaryOp::Ne,
+        BinaryOp::Lt,
+        BinaryOp::Le,
+        BinaryOp::Gt,
+        BinaryOp::Ge,
+        BinaryOp::And,
+        BinaryOp::Or,
+        BinaryOp::In,
+    ]);
+    leaf.prop_recursive(5, 40, 3, move |inner| {
+        prop_oneof![
+            (prop::sample::select(vec![UnaryOp::Not, UnaryOp::Neg]), inner.clone())
+                .prop_map(|(op, e)| Expr::Unary(op, Box::new(e))),
+            (binary.clone(), inner.clone(), inner.clone()).prop_map(|(op, a, b)| Expr::Binary(
+                op,
+                Box::new(a),
+                Box::new(b)
+            )),
+            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(c, a, b)| Expr::Ternary(
+                Box::new(c),
+                Box::new(a),
+                Box::new(b)
+            )),
+            (prop::sample::select(Builtin::NAMES.to_vec()), prop::collection::vec(inner, 2)).prop_map(
+                |(name, mut args)| {
+                    let (f, arity) = Builtin::lookup(name).unwrap();
+                    args.truncate(arity);
+                    Expr::Call(f, args)
+                }
+            ),
+        ]
+    })
+}
+
 proptest! {
+    #[test]
+    fn eval_never_panics_on_any_tree(e in arb_expr(), a in arb_json(), b in arb_json(), c in arb_json()) {
+        let _ = e.eval(&json!({"a": a, "b": b, "c": c}));
+        let _ = e.references();
+    }
+
     #[test]
     fn parse_never_panics(text in "\\PC{0,64}") {
         let _ = parse(&text);
