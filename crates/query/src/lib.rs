@@ -20,7 +20,7 @@ pub mod write;
 
 pub use catalog::{Catalog, CatalogColumn, CatalogTable, TypeFamily};
 pub use compile::{CompiledQuery, Dialect, OutputColumn, Param, compile};
-pub use diagnostic::Diagnostic;
+pub use diagnostic::{Diagnostic, closest};
 pub use dsl::{
     AggFn, CmpOp, ColRef, ColumnItem, Cond, Directives, JoinKind, JoinSpec, Op, OrderItem, Query, Scalar, TableQuery,
     Target, parse,

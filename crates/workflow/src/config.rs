@@ -5,8 +5,8 @@ use serde_json::{Map, Value};
 use crate::expr::{self, Expr, Path};
 use crate::interpolate::{Part, template_strings};
 use crate::model::NodeType;
-use crate::suggest::closest;
 use crate::validate::Problem;
+use query::closest;
 
 /// A node's config, by type.
 #[derive(Debug, Clone, PartialEq)]

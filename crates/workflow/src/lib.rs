@@ -10,7 +10,6 @@ pub mod config;
 pub mod expr;
 pub mod interpolate;
 pub mod model;
-mod suggest;
 pub mod validate;
 
 pub use config::{

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::config::{self, NodeConfig, is_name};
 use crate::model::{Definition, EdgeCondition, NodeType, VariableType};
-use crate::suggest::closest;
+use query::closest;
 
 /// The most nodes a definition may have.
 pub const MAX_NODES: usize = 1000;

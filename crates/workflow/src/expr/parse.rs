@@ -1,7 +1,7 @@
 //! Lexer and recursive-descent parser for expressions.
 
 use super::{BinaryOp, Builtin, Expr, ExprError, MAX_DEPTH, MAX_TEXT_LEN, MAX_TOKENS, Path, Segment, UnaryOp};
-use crate::suggest::closest;
+use query::closest;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
