@@ -15,3 +15,11 @@ start_quarry() {
   TOKEN=$(curl -s "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
     -d '{"username":"admin","password":"bench-password-1"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["token"])')
 }
+
+# Generates the shared 100,000-row `orders` table (../shared/bench/gen_orders.py) into
+# $DIR/bench.db and registers it as the default datasource `bench`.
+register_orders() {
+  python3 ../shared/bench/gen_orders.py --out "$DIR/bench.db" >/dev/null
+  curl -s "$BASE/api/v1/datasources" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
+    -d "{\"name\":\"bench\",\"code\":\"bench\",\"type\":\"sqlite\",\"isDefault\":true,\"connection\":{\"database\":\"$DIR/bench.db\"},\"options\":{\"poolSize\":10}}" >/dev/null
+}

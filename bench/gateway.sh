@@ -9,9 +9,7 @@ SECONDS_PER_RUN=${1:-10}
 cargo build --release -q -p datasource --example bench_direct
 . bench/common.sh
 QUARRY_BENCH_ENV="QUARRY_DEMO=false" start_quarry
-python3 ../shared/bench/gen_orders.py --out "$DIR/bench.db" >/dev/null
-curl -s "$BASE/api/v1/datasources" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
-  -d "{\"name\":\"bench\",\"code\":\"bench\",\"type\":\"sqlite\",\"isDefault\":true,\"connection\":{\"database\":\"$DIR/bench.db\"},\"options\":{\"poolSize\":10}}" >/dev/null
+register_orders
 QUERY='{ ordersQuery { queryPage(page: {currentPage: 6, size: 20, sort: {orders: [{field: \"createdAt\", direction: DESC}]}}, queryWrapper: {rsql: \"status==ENABLED\"}) { content { id customer status amount createdAt region } totalElements } } }'
 printf '{"query":"%s"}' "$QUERY" > "$DIR/body.json"
 cat > "$DIR/gql.lua" <<LUA

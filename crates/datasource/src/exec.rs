@@ -134,19 +134,8 @@ impl Pool {
                 }
                 Pool::MySql(p) => {
                     let mut conn = p.acquire().await.map_err(|e| db(kind, e))?;
-                    let id: u64 = sqlx::query_scalar("SELECT CONNECTION_ID()")
-                        .fetch_one(&mut *conn)
-                        .await
-                        .map_err(|e| db(kind, e))?;
+                    let killer = mysql_killer(p, &mut conn, timeout).await.map_err(|e| db(kind, e))?;
                     let query = bind_all!(sqlx::query(AssertSqlSafe(sql.as_str())), &params);
-                    let killer = {
-                        let pool = p.clone();
-                        tokio::spawn(async move {
-                            tokio::time::sleep(timeout).await;
-                            // Stops the statement on the server, not only our wait for it.
-                            let _ = sqlx::query("KILL QUERY ?").bind(id).execute(&pool).await;
-                        })
-                    };
                     let mut rows = query.fetch(&mut *conn);
                     let mut failure = None;
                     while let Some(row) = rows.next().await {
@@ -232,6 +221,22 @@ impl Pool {
         };
         Ok(lines)
     }
+}
+
+/// MySQL/MariaDB have no per-transaction statement timeout that every version honours: a timer
+/// kills the connection's running statement on the server (not only our wait for it) once
+/// `timeout` passes. The caller aborts the timer when done and checks whether it fired.
+pub(crate) async fn mysql_killer(
+    pool: &sqlx::MySqlPool,
+    conn: &mut sqlx::MySqlConnection,
+    timeout: Duration,
+) -> Result<tokio::task::JoinHandle<()>, sqlx::Error> {
+    let id: u64 = sqlx::query_scalar("SELECT CONNECTION_ID()").fetch_one(&mut *conn).await?;
+    let pool = pool.clone();
+    Ok(tokio::spawn(async move {
+        tokio::time::sleep(timeout).await;
+        let _ = sqlx::query("KILL QUERY ?").bind(id).execute(&pool).await;
+    }))
 }
 
 /// Bounds every statement of the current PostgreSQL transaction by the database's own timer.

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::Connection;
 
-use crate::exec::{ExecError, compiled, db, pg_statement_timeout};
+use crate::exec::{ExecError, compiled, db, mysql_killer, pg_statement_timeout};
 use crate::{Pool, decode};
 
 /// What one write statement did.
@@ -87,19 +87,8 @@ impl Pool {
                 }
                 Pool::MySql(p) => {
                     let mut conn = p.acquire().await.map_err(|e| db(kind, e))?;
-                    let id: u64 = sqlx::query_scalar("SELECT CONNECTION_ID()")
-                        .fetch_one(&mut *conn)
-                        .await
-                        .map_err(|e| db(kind, e))?;
+                    let killer = mysql_killer(p, &mut conn, timeout).await.map_err(|e| db(kind, e))?;
                     let mut tx = conn.begin().await.map_err(|e| db(kind, e))?;
-                    let killer = {
-                        let pool = p.clone();
-                        tokio::spawn(async move {
-                            tokio::time::sleep(timeout).await;
-                            // Stops the running statement on the server, not only our wait for it.
-                            let _ = sqlx::query("KILL QUERY ?").bind(id).execute(&pool).await;
-                        })
-                    };
                     let result = run_all!(tx, statements, kind, decode::mysql_row);
                     let fired = killer.is_finished();
                     killer.abort();
