@@ -106,6 +106,10 @@ struct Live {
     pool: Mutex<Option<(DateTime<Utc>, Pool)>>,
     schema: Mutex<Option<(Arc<Schema>, Arc<query::Catalog>)>>,
     status: std::sync::Mutex<Option<Status>>,
+    /// Copies of the built pool and schema, read on every query without awaiting: the async
+    /// mutexes above only serialise (and coalesce) building them.
+    ready_pool: std::sync::RwLock<Option<(DateTime<Utc>, Pool)>>,
+    ready_schema: std::sync::RwLock<Option<(Arc<Schema>, Arc<query::Catalog>)>>,
 }
 
 #[derive(Clone)]
@@ -152,10 +156,12 @@ impl Registry {
 
     /// Forgets and closes a datasource's pool and schema (after a change or delete).
     async fn retire(&self, id: &str) {
-        if let Some(live) = self.inner.live.write().await.remove(id)
-            && let Some((_, pool)) = live.pool.lock().await.take()
-        {
-            pool.close().await;
+        if let Some(live) = self.inner.live.write().await.remove(id) {
+            *live.ready_pool.write().expect("pool lock") = None;
+            *live.ready_schema.write().expect("schema lock") = None;
+            if let Some((_, pool)) = live.pool.lock().await.take() {
+                pool.close().await;
+            }
         }
     }
 
@@ -247,11 +253,17 @@ impl Registry {
     /// The pool of a datasource, connecting (with retries) on first use or after a change.
     pub async fn pool(&self, ds: &Datasource) -> Result<Pool> {
         let live = self.live(ds.id()).await;
+        if let Some((version, pool)) = live.ready_pool.read().expect("pool lock").as_ref()
+            && *version == ds.row.updated_at
+        {
+            return Ok(pool.clone());
+        }
         let mut slot = live.pool.lock().await;
         if let Some((version, pool)) = slot.as_ref() {
             if *version == ds.row.updated_at {
                 return Ok(pool.clone());
             }
+            *live.ready_pool.write().expect("pool lock") = None;
             pool.close().await;
             *slot = None;
         }
@@ -260,6 +272,7 @@ impl Registry {
             Ok(pool) => {
                 Self::record(&live, Ok(()));
                 *slot = Some((ds.row.updated_at, pool.clone()));
+                *live.ready_pool.write().expect("pool lock") = Some((ds.row.updated_at, pool.clone()));
                 Ok(pool)
             }
             Err(e) => {
@@ -281,6 +294,9 @@ impl Registry {
 
     async fn schema_and_catalog(&self, ds: &Datasource, refresh: bool) -> Result<(Arc<Schema>, Arc<query::Catalog>)> {
         let live = self.live(ds.id()).await;
+        if !refresh && let Some(both) = live.ready_schema.read().expect("schema lock").as_ref() {
+            return Ok(both.clone());
+        }
         let mut cached = live.schema.lock().await;
         if !refresh && let Some(both) = cached.as_ref() {
             return Ok(both.clone());
@@ -291,6 +307,7 @@ impl Registry {
                 let catalog = Arc::new(schema.catalog());
                 let both = (Arc::new(schema), catalog);
                 *cached = Some(both.clone());
+                *live.ready_schema.write().expect("schema lock") = Some(both.clone());
                 Ok(both)
             }
             Err(e) => {
