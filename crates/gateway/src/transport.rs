@@ -123,14 +123,14 @@ async fn prepare(gw: &Gateway, module: &str, headers: &HeaderMap, is_post: bool)
 /// Runs one `{query, variables}` against a prepared module.
 async fn run(gw: &Gateway, p: &Prepared, body: &Value, scene: Option<&str>, allow_mutation: bool) -> Value {
     let Some(query) = body.get("query").and_then(|q| q.as_str()) else {
-        return request_error(&OinoneError::new(oinone::GRAPHQL_SYSTEM, "the request needs a \"query\" string"));
+        return request_error(&malformed("the request needs a \"query\" string"));
     };
     let mut variables = body.get("variables").cloned().filter(|v| v.is_object()).unwrap_or_else(|| json!({}));
     if let (Some(scene), Some(map)) = (scene, variables.as_object_mut()) {
         map.entry("scene").or_insert_with(|| scene.into());
     }
     if !allow_mutation && is_mutation(query) {
-        return request_error(&OinoneError::new(oinone::GRAPHQL_SYSTEM, "mutations must be sent with POST"));
+        return request_error(&malformed("mutations must be sent with POST"));
     }
     let pool = match gw.registry.pool(&p.ds).await {
         Ok(pool) => pool,
@@ -210,55 +210,50 @@ fn is_mutation(query: &str) -> bool {
     }
 }
 
-fn scene(params: &std::collections::HashMap<String, String>) -> Option<&str> {
+type Params = std::collections::HashMap<String, String>;
+
+fn scene(params: &Params) -> Option<&str> {
     params.get("scene").map(String::as_str)
+}
+
+/// A request that is not a GraphQL request at all.
+fn malformed(message: impl Into<String>) -> OinoneError {
+    OinoneError::new(oinone::GRAPHQL_SYSTEM, message)
 }
 
 async fn post_one(
     State(gw): State<Gateway>,
     Path(module): Path<String>,
-    Query(params): Query<std::collections::HashMap<String, String>>,
+    Query(params): Query<Params>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let p = match prepare(&gw, &module, &headers, true).await {
-        Ok(p) => p,
-        Err(e) => return answer(request_error(&e)),
+    let result = async {
+        let p = prepare(&gw, &module, &headers, true).await?;
+        let body: Value = serde_json::from_slice(&body).map_err(|e| malformed(format!("the body is not JSON: {e}")))?;
+        Ok(run(&gw, &p, &body, scene(&params), true).await)
     };
-    let body: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            return answer(request_error(&OinoneError::new(
-                oinone::GRAPHQL_SYSTEM,
-                format!("the body is not JSON: {e}"),
-            )));
-        }
-    };
-    answer(run(&gw, &p, &body, scene(&params), true).await)
+    answer(result.await.unwrap_or_else(|e: OinoneError| request_error(&e)))
 }
 
 async fn get_one(
     State(gw): State<Gateway>,
     Path(module): Path<String>,
-    Query(params): Query<std::collections::HashMap<String, String>>,
+    Query(params): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let p = match prepare(&gw, &module, &headers, false).await {
-        Ok(p) => p,
-        Err(e) => return answer(request_error(&e)),
+    let result = async {
+        let p = prepare(&gw, &module, &headers, false).await?;
+        let variables = match params.get("variables") {
+            None => json!({}),
+            Some(v) => {
+                serde_json::from_str::<Value>(v).map_err(|e| malformed(format!("variables are not JSON: {e}")))?
+            }
+        };
+        let body = json!({"query": params.get("query"), "variables": variables});
+        Ok(run(&gw, &p, &body, scene(&params), false).await)
     };
-    let variables = match params.get("variables").map(|v| serde_json::from_str::<Value>(v)) {
-        None => json!({}),
-        Some(Ok(v)) => v,
-        Some(Err(e)) => {
-            return answer(request_error(&OinoneError::new(
-                oinone::GRAPHQL_SYSTEM,
-                format!("variables are not JSON: {e}"),
-            )));
-        }
-    };
-    let body = json!({"query": params.get("query"), "variables": variables});
-    answer(run(&gw, &p, &body, scene(&params), false).await)
+    answer(result.await.unwrap_or_else(|e: OinoneError| request_error(&e)))
 }
 
 /// Most operations one batch may carry (the Oinone client sends up to 20).
@@ -267,32 +262,23 @@ const MAX_BATCH: usize = 100;
 async fn post_batch(
     State(gw): State<Gateway>,
     Path(module): Path<String>,
-    Query(params): Query<std::collections::HashMap<String, String>>,
+    Query(params): Query<Params>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let p = match prepare(&gw, &module, &headers, true).await {
-        Ok(p) => p,
-        Err(e) => return answer(json!([request_error(&e)])),
-    };
-    let items: Vec<Value> = match serde_json::from_slice(&body) {
-        Ok(Value::Array(items)) if items.len() <= MAX_BATCH => items,
-        Ok(Value::Array(_)) => {
-            return answer(json!([request_error(&OinoneError::new(
-                oinone::GRAPHQL_SYSTEM,
-                format!("a batch holds at most {MAX_BATCH} operations")
-            ))]));
+    let result = async {
+        let p = prepare(&gw, &module, &headers, true).await?;
+        let items = match serde_json::from_slice(&body) {
+            Ok(Value::Array(items)) if items.len() <= MAX_BATCH => items,
+            Ok(Value::Array(_)) => return Err(malformed(format!("a batch holds at most {MAX_BATCH} operations"))),
+            _ => return Err(malformed("a batch is a JSON array")),
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in &items {
+            out.push(run(&gw, &p, item, scene(&params), true).await);
         }
-        _ => {
-            return answer(json!([request_error(&OinoneError::new(
-                oinone::GRAPHQL_SYSTEM,
-                "a batch is a JSON array"
-            ))]));
-        }
+        Ok(Value::Array(out))
     };
-    let mut out = Vec::with_capacity(items.len());
-    for item in &items {
-        out.push(run(&gw, &p, item, scene(&params), true).await);
-    }
-    answer(Value::Array(out))
+    // A failure of the whole batch is still an array, as the client expects one.
+    answer(result.await.unwrap_or_else(|e: OinoneError| json!([request_error(&e)])))
 }
