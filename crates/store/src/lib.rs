@@ -1,4 +1,4 @@
-//! The platform's own metadata store: users, roles, sessions (and, in later parts, datasources, templates, workflows).
+//! The platform's own metadata store: users, roles, sessions, datasources, query templates and history, workflows and their executions.
 //!
 //! One `Store` runs on SQLite (the embedded default) or PostgreSQL with the
 //! same SQL text: every query here uses `$n` placeholders and portable SQL, and
@@ -6,11 +6,13 @@
 //! queries with `FromRow` rows, written next to their use.
 
 mod datasources;
+mod executions;
 mod ids;
 mod queries;
 mod roles;
 mod sessions;
 mod users;
+mod workflows;
 
 use std::time::{Duration, Instant};
 
@@ -19,11 +21,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub use datasources::DatasourceRow;
+pub use executions::{ExecutionRow, LogRow, NewLog, NodeRunRow};
 pub use ids::new_id;
 pub use queries::{HistoryEntry, TemplateFilter, TemplateRow};
 pub use roles::{NewRole, Role, RolePatch};
 pub use sessions::{NewSession, RefreshOutcome, SessionPrincipal};
 pub use users::{NewUser, User, UserList, UserPatch};
+pub use workflows::{WorkflowFilter, WorkflowRow, WorkflowVersionRow};
 
 /// Errors from the metadata store.
 #[derive(Debug, thiserror::Error)]

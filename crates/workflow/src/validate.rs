@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::config::{self, NodeConfig, is_name};
 use crate::model::{Definition, EdgeCondition, NodeType, VariableType};
+use crate::trigger::{self, Trigger};
 use query::closest;
 
 /// The most nodes a definition may have.
@@ -37,6 +38,8 @@ pub struct ValidDefinition {
     pub conditions: Vec<Option<EdgeCondition>>,
     /// Node indexes in a topological order (every edge goes forward).
     pub order: Vec<usize>,
+    /// The typed triggers, parallel to `definition.triggers`.
+    pub triggers: Vec<Trigger>,
 }
 
 impl ValidDefinition {
@@ -306,9 +309,12 @@ pub fn validate(def: &Definition, known_datasources: &dyn Fn(&str) -> bool) -> R
         }
     }
 
+    // Triggers are independent of the graph; their problems come last, as the field does.
+    let triggers = trigger::read_all(&def.triggers, &mut problems);
+
     if problems.is_empty() {
         let configs = configs.into_iter().flatten().collect();
-        Ok(ValidDefinition { definition: def.clone(), configs, conditions, order })
+        Ok(ValidDefinition { definition: def.clone(), configs, conditions, order, triggers })
     } else {
         Err(problems)
     }

@@ -1,4 +1,5 @@
-//! Tests of validation and interpolation (the expression language's own tests live in `expr`).
+//! Tests of validation, interpolation and triggers (the expression language's own tests live in `expr`).
 
 mod interpolate;
+mod triggers;
 mod validate;

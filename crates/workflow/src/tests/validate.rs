@@ -33,7 +33,7 @@ fn order_workflow() -> Value {
             {"name": "orderId", "type": "string", "required": true, "defaultValue": null},
             {"name": "paymentToken", "type": "string", "required": false, "defaultValue": "test"}
         ],
-        "triggers": [{"type": "webhook", "config": {"url": "https://example.com/webhook/order-created", "secret": "s"}}]
+        "triggers": [{"type": "webhook", "config": {"url": "https://example.com/webhook/order-created", "secret": "webhook_secret_123"}}]
     })
 }
 
