@@ -144,3 +144,24 @@ impl From<registry::Error> for ApiError {
         }
     }
 }
+
+impl From<engine::Error> for ApiError {
+    fn from(e: engine::Error) -> ApiError {
+        use engine::Error as E;
+        match e {
+            E::NotFound(what) => ApiError::not_found(what),
+            E::Invalid(problems) => {
+                ApiError::validation(problems.into_iter().map(|p| FieldError::new(p.path, p.code, p.message)).collect())
+            }
+            E::Input(problems) => ApiError::validation(
+                problems.into_iter().map(|(path, message)| FieldError::new(path, "invalid", message)).collect(),
+            ),
+            E::State(why) => ApiError::new(ErrorCode::OPERATION_NOT_ALLOWED, why),
+            E::Conflict => ApiError::new(ErrorCode::CONFLICT, e.to_string()),
+            E::Unauthorized(why) => ApiError::new(ErrorCode::WEBHOOK_REFUSED, why),
+            E::Store(e) => e.into(),
+            E::Registry(e) => e.into(),
+            E::Crypto(_) | E::Corrupt(_) => ApiError::internal(&e),
+        }
+    }
+}

@@ -55,6 +55,7 @@ impl Default for ApiSettings {
 pub struct AppState {
     pub auth: AuthService,
     pub registry: registry::Registry,
+    pub engine: engine::Engine,
     pub store: Store,
     pub settings: Arc<ApiSettings>,
     pub limiter: RateLimiter,
@@ -66,13 +67,19 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(auth: AuthService, registry: registry::Registry, settings: ApiSettings) -> AppState {
+    pub fn new(
+        auth: AuthService,
+        registry: registry::Registry,
+        engine: engine::Engine,
+        settings: ApiSettings,
+    ) -> AppState {
         let limiter = RateLimiter::new(settings.rate_limit_rps, settings.rate_limit_burst);
         let store = auth.store().clone();
         AppState {
             store: store.clone(),
             auth,
             registry,
+            engine,
             settings: Arc::new(settings),
             limiter,
             started: Instant::now(),

@@ -152,8 +152,12 @@ mod tests {
         let store = store::Store::connect("sqlite::memory:").await.unwrap();
         store.migrate().await.unwrap();
         let registry = registry::Registry::new(store.clone(), &[2u8; 32], registry::SqlitePolicy::default());
+        let secrets = std::sync::Arc::new(crypto::SecretBox::new(&[2u8; 32]));
+        let engine =
+            engine::Engine::new(store.clone(), registry.clone(), secrets, engine::EngineSettings::default(), None)
+                .unwrap();
         let auth = auth::AuthService::new(store, auth::TokenKeys::new(&[1u8; 32]), auth::AuthConfig::default());
-        AppState::new(auth, registry, crate::ApiSettings::default())
+        AppState::new(auth, registry, engine, crate::ApiSettings::default())
     }
 
     #[tokio::test]

@@ -28,6 +28,9 @@ permissions! {
     DatasourceWrite = "datasource:write";
     DatasourceTest = "datasource:test";
     QueryExecute = "query:execute";
+    WorkflowRead = "workflow:read";
+    WorkflowWrite = "workflow:write";
+    WorkflowExecute = "workflow:execute";
 }
 
 #[cfg(test)]

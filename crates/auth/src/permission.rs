@@ -15,6 +15,9 @@ pub const KNOWN_PERMISSIONS: &[(&str, &str)] = &[
     ("datasource:write", "Create, change and delete datasources; write through the gateway"),
     ("datasource:test", "Test datasource connections"),
     ("query:execute", "Validate and run queries"),
+    ("workflow:read", "List and view workflows, their versions and executions"),
+    ("workflow:write", "Create, change, publish and delete workflows"),
+    ("workflow:execute", "Run workflows, cancel and retry their executions"),
     ("metrics:read", "Read metrics, alerts and the Prometheus endpoint"),
 ];
 

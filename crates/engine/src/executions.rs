@@ -250,6 +250,10 @@ impl Engine {
 
     /// Cancels a queued execution at once, or asks the instance running it to stop.
     pub async fn cancel(&self, execution_id: &str) -> Result<String> {
+        let before = self.inner.store.execution(execution_id).await?.ok_or(Error::NotFound("execution"))?;
+        if !matches!(before.status.as_str(), "queued" | "running") {
+            return Err(Error::State(format!("the execution has already ended ({})", before.status)));
+        }
         let status = self
             .inner
             .store

@@ -21,6 +21,7 @@ pub trait RsqlLowering: Send + Sync {
     /// `rsql`; `${path}` placeholders in the filter are values looked up in `scope`.
     fn query(
         &self,
+        kind: datasource::Kind,
         schema: &datasource::Schema,
         model: &str,
         rsql: Option<&str>,
@@ -331,7 +332,7 @@ async fn query_attempt(
             let lowering =
                 inner.rsql.as_ref().ok_or_else(|| AttemptError::fatal("RSQL filters are not available here"))?;
             let schema = registry.schema(&ds, false).await.map_err(unavailable)?;
-            lowering.query(&schema, model, rsql.as_deref(), &ctx.scope).map_err(AttemptError::fatal)?
+            lowering.query(ds.kind, &schema, model, rsql.as_deref(), &ctx.scope).map_err(AttemptError::fatal)?
         }
     };
     let plan = query::resolve(&parsed, &catalog).map_err(|d| AttemptError::fatal(diagnostics(d)))?;

@@ -193,7 +193,7 @@ impl Engine {
                         state[i] = State::Running;
                         let scope = Arc::new(scope(exec, valid, &outputs, &state));
                         let at = started[i].unwrap_or_else(store::now_micros);
-                        self.save_running(exec, &nodes[i].id, attempts[i], at).await?;
+                        self.save_running(exec, &nodes[i].id, attempts[i] + 1, at).await?;
                         self.inner.emit(EventKind::NodeStarted, exec, Some(&nodes[i].id), "running", None);
                         let ctx = nodes::NodeCtx {
                             engine: self.clone(),

@@ -103,6 +103,8 @@ catalogue! {
     QUERY_TIMEOUT = 6003, 504, None;
     /// The database refused to run the query; the message is the database's own.
     QUERY_FAILED = 6004, 422, None;
+    /// A webhook call was refused: its signature is missing, wrong, stale (over 5 minutes) or replayed.
+    WEBHOOK_REFUSED = 7001, 401, None;
     /// Too many requests from this user or client; retry after `Retry-After` seconds.
     RATE_LIMITED = 4290, 429, None;
     /// An unexpected server error. The message carries only the request id; details are in the server log.

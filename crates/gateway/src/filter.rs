@@ -23,6 +23,33 @@ pub fn lower(
     Lowering { model, resolve }.node(&node)
 }
 
+/// A query reading every column of `model` (its Oinone model name or its table) filtered by
+/// `rsql`, for callers outside GraphQL (workflow query nodes). `resolve` answers `${…}`
+/// placeholders, whose values are bound like any other.
+pub fn query_for(
+    kind: datasource::Kind,
+    schema: &datasource::Schema,
+    model: &str,
+    rsql: Option<&str>,
+    resolve: &dyn Fn(&str) -> Result<Option<Resolved>, OinoneError>,
+) -> Result<query::Query, OinoneError> {
+    let module = crate::model::Module::from_schema(kind, schema);
+    let m = module
+        .model(model)
+        .or_else(|| module.models.iter().find(|m| m.table == model))
+        .ok_or_else(|| OinoneError::new(oinone::RSQL_SYSTEM, format!("unknown model {model}")))?;
+    let mut table = query::TableQuery::new(m.table.clone());
+    table.columns = m
+        .fields
+        .iter()
+        .map(|f| query::ColumnItem::Column { col: ColRef::column(f.column.clone()), alias: None })
+        .collect();
+    if let Some(text) = rsql {
+        table.filter = Some(lower(text, m, resolve)?);
+    }
+    Ok(query::Query { root: table, directives: query::Directives::default() })
+}
+
 fn parse_error(input: &str, e: &rsql::ParseError) -> OinoneError {
     let code = match e.kind {
         rsql::ErrorKind::UnknownOperator => oinone::RSQL_UNSUPPORTED_OPERATOR,

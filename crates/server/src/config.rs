@@ -90,6 +90,24 @@ pub struct ServeArgs {
     /// Log filter in `tracing` syntax [default: info].
     #[arg(long, env = "QUARRY_LOG")]
     pub log: Option<String>,
+    /// Hosts, IPs and CIDRs that workflow `api` nodes and callbacks may reach although they are
+    /// loopback, private or link-local (comma-separated) [default: none].
+    #[arg(long, env = "QUARRY_HTTP_ALLOWLIST")]
+    pub http_allowlist: Option<String>,
+    /// Workflow executions this instance runs at once; more wait in the queue [default: 64].
+    #[arg(long, env = "QUARRY_MAX_EXECUTIONS")]
+    pub max_executions: Option<usize>,
+    /// Executions of one workflow running at once across instances, unless the workflow sets
+    /// `maxConcurrency` [default: 16].
+    #[arg(long, env = "QUARRY_WORKFLOW_CONCURRENCY")]
+    pub workflow_concurrency: Option<i64>,
+    /// How long an instance's claim on an execution lasts without a heartbeat, in ms; after
+    /// that another instance resumes it [default: 30000].
+    #[arg(long, env = "QUARRY_WORKFLOW_LEASE_MS")]
+    pub workflow_lease_ms: Option<u64>,
+    /// This instance's name in execution leases [default: one generated once into the data dir].
+    #[arg(long, env = "QUARRY_INSTANCE_ID")]
+    pub instance_id: Option<String>,
 }
 
 /// The resolved configuration.
@@ -108,6 +126,11 @@ pub struct Settings {
     pub log: String,
     pub demo: bool,
     pub redis_url: Option<String>,
+    pub http_allowlist: String,
+    pub max_executions: usize,
+    pub workflow_concurrency: i64,
+    pub workflow_lease: Duration,
+    pub instance_id: Option<String>,
 }
 
 impl ServeArgs {
@@ -128,6 +151,11 @@ impl ServeArgs {
             log: self.log.or(other.log),
             demo: self.demo.or(other.demo),
             redis_url: self.redis_url.or(other.redis_url),
+            http_allowlist: self.http_allowlist.or(other.http_allowlist),
+            max_executions: self.max_executions.or(other.max_executions),
+            workflow_concurrency: self.workflow_concurrency.or(other.workflow_concurrency),
+            workflow_lease_ms: self.workflow_lease_ms.or(other.workflow_lease_ms),
+            instance_id: self.instance_id.or(other.instance_id),
         }
     }
 
@@ -153,6 +181,15 @@ impl ServeArgs {
         if access == 0 {
             bail!("access_token_ttl must be at least 1 second");
         }
+        let max_executions = args.max_executions.unwrap_or(64);
+        let workflow_concurrency = args.workflow_concurrency.unwrap_or(16);
+        let lease = args.workflow_lease_ms.unwrap_or(30_000);
+        if max_executions == 0 || workflow_concurrency < 1 {
+            bail!("max_executions and workflow_concurrency must be at least 1");
+        }
+        if lease < 300 {
+            bail!("workflow_lease_ms must be at least 300");
+        }
         Ok(Settings {
             listen: args.listen.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             data_dir,
@@ -167,6 +204,11 @@ impl ServeArgs {
             log: args.log.unwrap_or_else(|| "info".to_owned()),
             demo: args.demo.unwrap_or(true),
             redis_url: args.redis_url.filter(|u| !u.is_empty()),
+            http_allowlist: args.http_allowlist.unwrap_or_default(),
+            max_executions,
+            workflow_concurrency,
+            workflow_lease: Duration::from_millis(lease),
+            instance_id: args.instance_id.filter(|i| !i.trim().is_empty()),
         })
     }
 }

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod rsql_cli;
 pub mod secrets;
+mod workflows;
 
 use std::net::SocketAddr;
 use std::os::unix::fs::DirBuilderExt;
@@ -75,9 +76,12 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         }
     }
 
+    let engine = workflows::engine(&settings, store.clone(), registry.clone(), &secrets.data_key)?;
+    engine.start().await.context("cannot start the workflow engine")?;
     let state = api::AppState::new(
         auth,
         registry.clone(),
+        engine.clone(),
         api::ApiSettings {
             rate_limit_rps: settings.rate_limit_rps,
             rate_limit_burst: settings.rate_limit_burst,
@@ -112,6 +116,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .await
         .context("server error")?;
     maintenance.abort();
+    engine.stop();
     registry.close_all().await;
     store.close().await;
     tracing::info!("Quarry stopped");

@@ -8,6 +8,7 @@ pub(crate) mod query;
 mod roles;
 mod templates;
 mod users;
+mod workflows;
 
 use axum::response::IntoResponse;
 use errors::ErrorCode;
@@ -47,6 +48,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(datasources::router())
         .merge(query::router())
         .merge(templates::router())
+        .merge(workflows::router())
 }
 
 /// The OpenAPI document generated from the handlers' annotations.

@@ -7,8 +7,13 @@ use test_support::{StoreKind, TestStore};
 use crate::harness::Server;
 
 /// Operations anyone may call.
-const PUBLIC: &[(&str, &str)] =
-    &[("get", "/api/v1/health"), ("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/refresh")];
+/// Webhooks authenticate by their HMAC signature instead of a token.
+const PUBLIC: &[(&str, &str)] = &[
+    ("get", "/api/v1/health"),
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/refresh"),
+    ("post", "/api/v1/hooks/{hook}"),
+];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_endpoint_declares_and_enforces_its_permission() {
