@@ -338,6 +338,11 @@ async fn query_attempt(
     let plan = query::resolve(&parsed, &catalog).map_err(|d| AttemptError::fatal(diagnostics(d)))?;
     let compiled = query::compile(&plan, ds.kind.dialect()).map_err(|d| AttemptError::fatal(diagnostics(d)))?;
     let pool = registry.pool(&ds).await.map_err(unavailable)?;
+    // Without a timeout of its own, a query gets its datasource's.
+    let timeout = match q.timeout_ms {
+        Some(_) => timeout,
+        None => Duration::from_millis(u64::try_from(ds.row.timeout_ms).unwrap_or(30_000).max(1)),
+    };
     let cap = inner.settings.max_query_rows;
     let (tx, mut rx) = mpsc::channel(256);
     let run = pool.stream_rows(compiled.sql.clone(), compiled.params.clone(), timeout, tx);

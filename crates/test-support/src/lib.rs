@@ -79,6 +79,19 @@ impl TestStore {
     }
 }
 
+impl TestStore {
+    /// The same store for a second server instance, with a data directory of its own. Only the
+    /// original drops the database.
+    pub fn sharing(&self) -> TestStore {
+        TestStore {
+            kind: self.kind,
+            url: self.url.clone(),
+            data_dir: tempfile::tempdir().expect("temp dir"),
+            pg_database: None,
+        }
+    }
+}
+
 impl Drop for TestStore {
     fn drop(&mut self) {
         let Some(name) = self.pg_database.take() else {

@@ -45,6 +45,10 @@ fn dependency_rules_hold() {
     assert!(has("registry", "store") && has("registry", "datasource"));
     assert!(!has("datasource", "auth") && !has("datasource", "api") && !has("datasource", "registry"));
     assert!(deps["crypto"].is_empty(), "crypto is a leaf");
+    // The outbound client stands alone; the engine is below the front doors.
+    assert!(deps.get("egress").is_none_or(|d| d.is_empty()), "egress depends on no other Quarry crate");
+    assert!(!has("engine", "api") && !has("engine", "gateway"), "the engine never imports a front door");
+    assert!(!has("workflow", "engine"), "the pure core does not know its runner");
     // Front doors never import each other.
     assert!(!has("api", "gateway") && !has("gateway", "api"));
 }

@@ -171,6 +171,13 @@ impl Server {
         self.store.take().unwrap()
     }
 
+    /// Kills the server with SIGKILL (no shutdown at all, as in a crash) and returns the store.
+    pub fn kill(mut self) -> TestStore {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.store.take().unwrap()
+    }
+
     /// Sends SIGTERM and waits; true when the process exited by itself.
     fn terminate(&mut self) -> bool {
         let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();

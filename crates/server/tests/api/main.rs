@@ -11,4 +11,5 @@ mod permissions;
 mod query;
 mod transport;
 mod users_roles;
+mod workflow_triggers;
 mod workflows;
