@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
-use store::NodeRunRow;
 use tokio::sync::mpsc;
 use workflow::{ApiConfig, EdgeCondition, NodeConfig, QueryConfig, QuerySource, RetryPolicy};
 
@@ -261,18 +260,7 @@ fn backoff(policy: &RetryPolicy, attempt: i64, retry_after: Option<Duration>) ->
 
 async fn save_attempt(ctx: &NodeCtx, attempts: i64) -> crate::Result<()> {
     let node = &ctx.prepared.valid.definition.nodes[ctx.index];
-    let row = NodeRunRow {
-        execution_id: ctx.exec.id.clone(),
-        node_id: node.id.clone(),
-        status: "running".into(),
-        outcome: None,
-        input: None,
-        output: None,
-        error: None,
-        attempts,
-        started_at: ctx.started_at,
-        completed_at: None,
-    };
+    let row = crate::runner::running_row(&ctx.exec.id, &node.id, attempts, ctx.started_at);
     Ok(ctx.engine.inner.store.save_node_run(&row).await?)
 }
 

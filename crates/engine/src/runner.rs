@@ -284,19 +284,7 @@ impl Engine {
         attempts: i64,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<()> {
-        let row = NodeRunRow {
-            execution_id: exec.id.clone(),
-            node_id: node_id.to_owned(),
-            status: "running".into(),
-            outcome: None,
-            input: None,
-            output: None,
-            error: None,
-            attempts,
-            started_at: at,
-            completed_at: None,
-        };
-        Ok(self.inner.store.save_node_run(&row).await?)
+        Ok(self.inner.store.save_node_run(&running_row(&exec.id, node_id, attempts, at)).await?)
     }
 
     async fn save_skipped(&self, exec: &Running, node_id: &str) -> Result<()> {
@@ -345,6 +333,27 @@ impl Engine {
             r.logs.iter().map(|(level, message)| NewLog { node_id: Some(node_id), level, message }).collect();
         self.inner.store.add_logs(&exec.id, &lines, now).await?;
         Ok(self.inner.store.save_node_run(&row).await?)
+    }
+}
+
+/// A node's row while it runs (attempt `attempts`, started at `at`).
+pub(crate) fn running_row(
+    execution_id: &str,
+    node_id: &str,
+    attempts: i64,
+    at: chrono::DateTime<chrono::Utc>,
+) -> NodeRunRow {
+    NodeRunRow {
+        execution_id: execution_id.to_owned(),
+        node_id: node_id.to_owned(),
+        status: "running".into(),
+        outcome: None,
+        input: None,
+        output: None,
+        error: None,
+        attempts,
+        started_at: at,
+        completed_at: None,
     }
 }
 

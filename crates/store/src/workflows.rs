@@ -83,14 +83,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             insert_version!(&mut *tx, first);
-            for path in hooks {
-                sqlx::query("INSERT INTO workflow_hooks (path, workflow_id) VALUES ($1, $2)")
-                    .bind(path)
-                    .bind(&row.id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(hook_conflict)?;
-            }
+            insert_hooks!(&mut *tx, &row.id, hooks);
             tx.commit().await?;
         });
         Ok(())
@@ -161,14 +154,7 @@ impl Store {
             }
             insert_version!(&mut *tx, next);
             sqlx::query("DELETE FROM workflow_hooks WHERE workflow_id = $1").bind(&row.id).execute(&mut *tx).await?;
-            for path in hooks {
-                sqlx::query("INSERT INTO workflow_hooks (path, workflow_id) VALUES ($1, $2)")
-                    .bind(path)
-                    .bind(&row.id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(hook_conflict)?;
-            }
+            insert_hooks!(&mut *tx, &row.id, hooks);
             tx.commit().await?;
             Ok(true)
         })
@@ -327,3 +313,19 @@ macro_rules! insert_version {
     };
 }
 use insert_version;
+
+/// Inserts a workflow's custom webhook paths inside a transaction; a path another workflow
+/// already has is a conflict.
+macro_rules! insert_hooks {
+    ($tx:expr, $workflow_id:expr, $hooks:expr) => {
+        for path in $hooks {
+            sqlx::query("INSERT INTO workflow_hooks (path, workflow_id) VALUES ($1, $2)")
+                .bind(path)
+                .bind($workflow_id)
+                .execute($tx)
+                .await
+                .map_err(hook_conflict)?;
+        }
+    };
+}
+use insert_hooks;

@@ -152,15 +152,16 @@ pub fn is_name(s: &str) -> bool {
 /// A reference found in a config, with the location of the string that holds it.
 pub(crate) type Located = (String, Path);
 
-/// Reads one object's fields, recording problems under `at`.
-struct Reader<'a> {
-    obj: &'a Map<String, Value>,
-    at: String,
-    problems: &'a mut Vec<Problem>,
+/// Reads one object's fields, recording problems under `at` (node configs here, triggers in
+/// [`crate::trigger`]).
+pub(crate) struct Reader<'a> {
+    pub(crate) obj: &'a Map<String, Value>,
+    pub(crate) at: String,
+    pub(crate) problems: &'a mut Vec<Problem>,
 }
 
 impl Reader<'_> {
-    fn problem(&mut self, key: &str, code: &'static str, message: String) {
+    pub(crate) fn problem(&mut self, key: &str, code: &'static str, message: String) {
         self.problems.push(Problem { path: format!("{}.{key}", self.at), code, message });
     }
 
@@ -247,7 +248,7 @@ impl Reader<'_> {
         Some(RetryPolicy { max_attempts, initial_delay_ms, max_delay_ms })
     }
 
-    fn unknown_fields(&mut self, allowed: &[&str]) {
+    pub(crate) fn unknown_fields(&mut self, allowed: &[&str]) {
         let unknown: Vec<String> = self.obj.keys().filter(|k| !allowed.contains(&k.as_str())).cloned().collect();
         for key in unknown {
             let hint =

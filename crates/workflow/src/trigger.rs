@@ -10,6 +10,7 @@ use std::collections::hash_map::Entry;
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
+use crate::config::Reader;
 use crate::schedule::{CatchUp, ScheduleTrigger};
 use crate::validate::Problem;
 use query::closest;
@@ -109,7 +110,7 @@ pub(crate) fn read_all(values: &[Value], problems: &mut Vec<Problem>) -> Vec<Tri
             problems.push(Problem { path: at, code: "invalid_field", message: "a trigger must be an object".into() });
             continue;
         };
-        let mut r = Fields { obj, at, problems };
+        let mut r = Reader { obj, at, problems };
         let id = r.id(i, &mut ids);
         let kind = r.kind();
         let enabled = r.enabled();
@@ -138,20 +139,9 @@ pub(crate) fn read_all(values: &[Value], problems: &mut Vec<Problem>) -> Vec<Tri
     triggers
 }
 
-/// Reads one object's fields, recording problems under `at`.
-struct Fields<'a> {
-    obj: &'a Map<String, Value>,
-    at: String,
-    problems: &'a mut Vec<Problem>,
-}
-
-impl Fields<'_> {
-    fn problem(&mut self, key: &str, code: &'static str, message: String) {
-        self.problems.push(Problem { path: format!("{}.{key}", self.at), code, message });
-    }
-
+impl Reader<'_> {
     /// An optional string field (`null` counts as absent).
-    fn string(&mut self, key: &str) -> Option<String> {
+    fn any_string(&mut self, key: &str) -> Option<String> {
         match self.obj.get(key) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
@@ -159,15 +149,6 @@ impl Fields<'_> {
                 self.problem(key, "invalid_field", format!("{key} must be a string"));
                 None
             }
-        }
-    }
-
-    fn unknown_fields(&mut self, allowed: &[&str]) {
-        let unknown: Vec<String> = self.obj.keys().filter(|k| !allowed.contains(&k.as_str())).cloned().collect();
-        for key in unknown {
-            let hint =
-                closest(&key, allowed.iter().copied()).map(|c| format!("; did you mean {c}?")).unwrap_or_default();
-            self.problem(&key, "unknown_field", format!("unknown field {key}{hint}"));
         }
     }
 
@@ -240,7 +221,7 @@ impl Fields<'_> {
             }
         };
         let before = self.problems.len();
-        let mut c = Fields { obj, at: format!("{}.config", self.at), problems: self.problems };
+        let mut c = Reader { obj, at: format!("{}.config", self.at), problems: self.problems };
         let kind = match name.as_str() {
             "webhook" => c.webhook(),
             "schedule" => c.schedule(),
@@ -253,14 +234,14 @@ impl Fields<'_> {
     }
 
     fn webhook(&mut self) -> Option<TriggerKind> {
-        let path = self.string("path");
+        let path = self.any_string("path");
         if let Some(p) = &path
             && !is_slug(p, MAX_PATH_LEN)
         {
             let m = format!("path {p:?} must be 1 to {MAX_PATH_LEN} letters, digits, _ or -");
             self.problem("path", "invalid_field", m);
         }
-        let secret = self.string("secret");
+        let secret = self.any_string("secret");
         if let Some(s) = &secret
             && s != MASKED_SECRET
             && s.chars().count() < MIN_SECRET_LEN
@@ -269,7 +250,7 @@ impl Fields<'_> {
             self.problem("secret", "invalid_field", m);
         }
         // `url` is a note for humans (the seed has one): checked for its type, never called.
-        self.string("url");
+        self.any_string("url");
         self.unknown_fields(&["path", "secret", "url"]);
         Some(TriggerKind::Webhook(WebhookTrigger { path, secret }))
     }
@@ -277,7 +258,7 @@ impl Fields<'_> {
     fn schedule(&mut self) -> Option<TriggerKind> {
         // The cron is read first so its problem comes first; it does not depend on the zone.
         let given = self.obj.get("cron").is_some_and(|v| !v.is_null());
-        let schedule = match self.string("cron") {
+        let schedule = match self.any_string("cron") {
             None if !given => {
                 self.problem("cron", "missing_field", "cron is required, e.g. \"0 9 * * MON-FRI\"".into());
                 None
@@ -291,7 +272,7 @@ impl Fields<'_> {
                 }
             },
         };
-        let timezone = match self.string("timezone") {
+        let timezone = match self.any_string("timezone") {
             None => Some(Tz::UTC),
             Some(name) => name.parse::<Tz>().ok().or_else(|| {
                 let hint = closest(&name, chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()))
@@ -302,7 +283,7 @@ impl Fields<'_> {
                 None
             }),
         };
-        let catch_up = match self.string("catchUp") {
+        let catch_up = match self.any_string("catchUp") {
             None => Some(CatchUp::default()),
             Some(s) => CatchUp::parse(&s).or_else(|| {
                 let names = CatchUp::ALL.map(|(n, _)| n);
