@@ -26,7 +26,7 @@ async fn dispatch(engine: Engine) {
         // Claim while slots are free and the queue has work.
         loop {
             let Ok(permit) = inner.slots.clone().try_acquire_owned() else { break };
-            let now = chrono::Utc::now();
+            let now = store::now_micros();
             let until = now + chrono::Duration::from_std(inner.settings.lease).unwrap_or_default();
             match inner.store.claim_execution(&inner.settings.instance_id, now, until).await {
                 Ok(Some(row)) => {

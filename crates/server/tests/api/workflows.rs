@@ -394,3 +394,58 @@ async fn definitions_are_validated_versioned_and_keep_secrets(store: TestStore) 
     c.s.call(reqwest::Method::DELETE, &format!("/api/v1/workflows/{id}"), Some(&c.admin), None).await.expect(200, 0);
     c.s.get(&format!("/api/v1/workflows/{id}"), Some(&c.admin)).await.expect(404, 3000);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn branches_run_concurrently_join_and_respect_the_concurrency_limit() {
+    let c = setup(TestStore::new(test_support::StoreKind::Sqlite).await.unwrap(), &[]).await;
+    // Fan out from an RSQL query: one branch waits, the other ends at a false condition whose
+    // node is skipped; the join still runs, after the branch that could reach it.
+    let id = create(&c, json!({"name": "fan", "nodes": [
+        {"id": "read", "type": "query", "config": {"datasourceId": "shop", "model": "Order", "rsql": "id=in=(${ids});stock>0", "output": "orders"}},
+        {"id": "slow", "type": "delay", "config": {"ms": 300}},
+        {"id": "check", "type": "delay", "config": {"ms": 300}},
+        {"id": "none", "type": "condition", "config": {"expression": "len(${orders}) > 5"}},
+        {"id": "never", "type": "transform", "config": {"assign": {"x": "1"}}},
+        {"id": "join", "type": "transform", "config": {"assign": {"count": "len(${orders})", "first": "${orders[0].id}"}}}],
+        "edges": [{"id": "e1", "from": "read", "to": "slow"}, {"id": "e2", "from": "read", "to": "check"},
+                  {"id": "e3", "from": "check", "to": "none"}, {"id": "e4", "from": "none", "to": "never", "condition": "true"},
+                  {"id": "e5", "from": "slow", "to": "join"}, {"id": "e6", "from": "never", "to": "join"}],
+        "variables": [{"name": "ids", "type": "array", "required": true}]})).await;
+    let e = run(&c, &id, json!({"ids": ["ORD1", "ORD2", "ORD3"]})).await;
+    assert_eq!(e["status"], "completed", "{e}");
+    assert_eq!(e["output"]["join"]["count"], 2, "ORD2 has no stock: {e}");
+    assert_eq!(e["output"]["join"]["first"], "ORD1");
+    assert_eq!(node(&e, "never")["status"], "skipped");
+    let (slow, check) = (node(&e, "slow"), node(&e, "check"));
+    assert!(time(&check["startedAt"]) < time(&slow["completedAt"]), "the branches overlapped: {e}");
+    assert!(time(&slow["startedAt"]) < time(&check["completedAt"]), "the branches overlapped: {e}");
+    assert!(time(&node(&e, "join")["startedAt"]) >= time(&slow["completedAt"]));
+
+    // maxConcurrency 1: three executions queue and run one after another.
+    let id = create(
+        &c,
+        json!({"name": "one at a time", "maxConcurrency": 1,
+        "nodes": [{"id": "wait", "type": "delay", "config": {"ms": 200}}]}),
+    )
+    .await;
+    let mut execs = Vec::new();
+    for _ in 0..3 {
+        let a =
+            c.s.post(&format!("/api/v1/workflows/{id}/execute"), Some(&c.admin), json!({"options": {"async": true}}))
+                .await;
+        execs.push(a.expect(200, 0).data()["executionId"].as_str().unwrap().to_owned());
+    }
+    let mut spans = Vec::new();
+    for exec in &execs {
+        let v = wait_for(&c, exec, 20, |v| v["status"] == "completed").await;
+        spans.push((time(&v["startedAt"]), time(&v["completedAt"])));
+    }
+    spans.sort();
+    for w in spans.windows(2) {
+        assert!(w[0].1 <= w[1].0, "executions overlapped despite maxConcurrency 1: {spans:?}");
+    }
+}
+
+fn time(v: &Value) -> chrono::DateTime<chrono::Utc> {
+    v.as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("not a timestamp: {v}"))
+}
