@@ -140,8 +140,8 @@ impl Engine {
             TriggerKind::Manual => row.version,
             _ => row.published_version.ok_or_else(|| Error::State("the workflow is not published".into()))?,
         };
-        let stored = self.version_row(workflow_id, version).await?;
-        let def: Definition = serde_json::from_str(&stored.definition).map_err(|e| Error::Corrupt(e.to_string()))?;
+        let prepared = self.prepared(workflow_id, version).await?;
+        let def = &prepared.valid.definition;
         let mut problems = Vec::new();
         if let Some(t) = options.timeout
             && !(1..=MAX_TIMEOUT_MS).contains(&t)
@@ -153,7 +153,7 @@ impl Engine {
         {
             problems.push(("options.webhook".to_owned(), "webhook must be an http(s) URL".into()));
         }
-        let input = match effective_input(&def, input) {
+        let input = match effective_input(def, input) {
             Ok(v) => v,
             Err(mut p) => {
                 problems.append(&mut p);

@@ -192,7 +192,7 @@ impl Engine {
                     Readiness::Ready => {
                         state[i] = State::Running;
                         let scope = Arc::new(scope(exec, valid, &outputs, &state));
-                        let at = started[i].unwrap_or_else(store::now_micros);
+                        let at = *started[i].get_or_insert_with(store::now_micros);
                         self.save_running(exec, &nodes[i].id, attempts[i] + 1, at).await?;
                         self.inner.emit(EventKind::NodeStarted, exec, Some(&nodes[i].id), "running", None);
                         let ctx = nodes::NodeCtx {
@@ -223,7 +223,8 @@ impl Engine {
                         None => break,
                     };
                     let handled = result.failed && has_failure_edge(valid, i);
-                    self.save_result(exec, &nodes[i].id, &result).await?;
+                    let at = started[i].unwrap_or_else(store::now_micros);
+                    self.save_result(exec, &nodes[i].id, at, &result).await?;
                     let status = if result.failed { "failed" } else { "succeeded" };
                     self.inner.emit(EventKind::NodeFinished, exec, Some(&nodes[i].id), status, result.error.as_deref());
                     if result.failed && !handled {
@@ -306,16 +307,14 @@ impl Engine {
         Ok(())
     }
 
-    async fn save_result(&self, exec: &Running, node_id: &str, r: &NodeResult) -> Result<()> {
+    async fn save_result(
+        &self,
+        exec: &Running,
+        node_id: &str,
+        started_at: chrono::DateTime<chrono::Utc>,
+        r: &NodeResult,
+    ) -> Result<()> {
         let now = store::now_micros();
-        let started_at = self
-            .inner
-            .store
-            .node_runs(&exec.id)
-            .await?
-            .into_iter()
-            .find(|n| n.node_id == node_id)
-            .map_or(now, |n| n.started_at);
         let row = NodeRunRow {
             execution_id: exec.id.clone(),
             node_id: node_id.to_owned(),

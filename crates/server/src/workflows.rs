@@ -1,7 +1,6 @@
 //! Wiring of the workflow engine: its settings, this instance's stable id, and RSQL for query
 //! nodes through the gateway's lowering (so a filter means the same in a workflow as at `/pamirs`).
 
-use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -59,12 +58,8 @@ fn instance_id(settings: &Settings) -> anyhow::Result<String> {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
     let id = format!("quarry-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
-    write_new(&path, &id).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(&path, &id).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(id)
-}
-
-fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
 }
 
 /// Builds the engine (not started yet).

@@ -228,24 +228,6 @@ impl Store {
         )
     }
 
-    /// Published workflows with their published definitions, for the scheduler.
-    pub async fn published_workflows(&self) -> Result<Vec<(WorkflowRow, WorkflowVersionRow)>> {
-        let rows: Vec<WorkflowRow> = with_pool!(self, p => sqlx::query_as::<_, WorkflowRow>(concat!(
-            "SELECT ", workflow_columns!(), " FROM workflows WHERE status = 'published' ORDER BY id"
-        ))
-        .fetch_all(p)
-        .await?);
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            if let Some(v) = row.published_version
-                && let Some(version) = self.workflow_version(&row.id, v).await?
-            {
-                out.push((row, version));
-            }
-        }
-        Ok(out)
-    }
-
     /// Records a webhook signature; false when it was seen before (a replay).
     pub async fn remember_signature(&self, workflow_id: &str, signature: &str, at: DateTime<Utc>) -> Result<bool> {
         let done = with_pool!(self, p => sqlx::query(

@@ -42,48 +42,31 @@ const SYNC_WAIT: Duration = Duration::from_secs(300);
 
 /// Datasources named by the definition's query nodes: saving needs `query:execute` on each,
 /// since the workflow's queries run with its author's say-so.
-fn check_datasources(
-    state: &AppState,
-    principal: &auth::Principal,
-    body: &Value,
-) -> impl Future<Output = ApiResult<()>> {
-    let ids: Vec<(usize, String)> = body
-        .get("nodes")
-        .and_then(Value::as_array)
-        .map(|nodes| {
-            nodes
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| n.get("type").and_then(Value::as_str) == Some("query"))
-                .filter_map(|(i, n)| {
-                    n.pointer("/config/datasourceId").and_then(Value::as_str).map(|d| (i, d.to_owned()))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let state = state.clone();
-    let principal = principal.clone();
-    async move {
-        let mut problems = Vec::new();
-        for (i, id) in ids {
-            let ds = match state.registry.get(&id).await {
-                Result::Ok(ds) => Some(ds),
-                Err(registry::Error::NotFound) => state.registry.by_code(&id).await.ok(),
-                Err(e) => return Err(e.into()),
-            };
-            // An unknown datasource is reported by validation with the other problems.
-            if let Some(ds) = ds
-                && super::datasources::authorize(&principal, &ds, "query:execute").is_err()
-            {
-                problems.push(FieldError::new(
-                    format!("nodes[{i}].config.datasourceId"),
-                    "forbidden",
-                    format!("you may not query datasource {id}"),
-                ));
-            }
+async fn check_datasources(state: &AppState, principal: &auth::Principal, body: &Value) -> ApiResult<()> {
+    let nodes = body.get("nodes").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let mut problems = Vec::new();
+    for (i, n) in nodes.iter().enumerate() {
+        if n.get("type").and_then(Value::as_str) != Some("query") {
+            continue;
         }
-        if problems.is_empty() { Result::Ok(()) } else { Err(ApiError::validation(problems)) }
+        let Some(id) = n.pointer("/config/datasourceId").and_then(Value::as_str) else { continue };
+        let ds = match state.registry.get(id).await {
+            Result::Ok(ds) => Some(ds),
+            Err(registry::Error::NotFound) => state.registry.by_code(id).await.ok(),
+            Err(e) => return Err(e.into()),
+        };
+        // An unknown datasource is reported by validation with the other problems.
+        if let Some(ds) = ds
+            && super::datasources::authorize(principal, &ds, "query:execute").is_err()
+        {
+            problems.push(FieldError::new(
+                format!("nodes[{i}].config.datasourceId"),
+                "forbidden",
+                format!("you may not query datasource {id}"),
+            ));
+        }
     }
+    if problems.is_empty() { Result::Ok(()) } else { Err(ApiError::validation(problems)) }
 }
 
 #[derive(Deserialize, IntoParams)]
