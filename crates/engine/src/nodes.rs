@@ -201,7 +201,10 @@ where
     let last = i64::from(policy.max_attempts).max(ctx.attempts_before + 1);
     loop {
         n += 1;
-        if let Err(e) = save_attempt(ctx, n).await {
+        // The runner recorded the first attempt when it started the node.
+        if n > ctx.attempts_before + 1
+            && let Err(e) = save_attempt(ctx, n).await
+        {
             tracing::warn!(execution = %ctx.exec.id, error = %e, "attempt count not saved");
         }
         let limit = timeout.unwrap_or(Duration::from_secs(3600));
@@ -261,7 +264,7 @@ fn backoff(policy: &RetryPolicy, attempt: i64, retry_after: Option<Duration>) ->
 async fn save_attempt(ctx: &NodeCtx, attempts: i64) -> crate::Result<()> {
     let node = &ctx.prepared.valid.definition.nodes[ctx.index];
     let row = crate::runner::running_row(&ctx.exec.id, &node.id, attempts, ctx.started_at);
-    Ok(ctx.engine.inner.store.save_node_run(&row).await?)
+    Ok(ctx.engine.inner.store.save_node_run(&row, &[]).await?)
 }
 
 /// Fills a query template's placeholders. A placeholder may give a value or an array (for

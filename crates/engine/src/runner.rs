@@ -109,22 +109,20 @@ impl Engine {
         };
         let level = if status == "completed" { "info" } else { "error" };
         let line = NewLog { node_id: None, level, message: &message };
-        let saved = async {
-            self.inner.store.add_logs(&row.id, &[line], now).await?;
-            let out = output.as_ref().map(Value::to_string);
-            self.inner
-                .store
-                .finish_execution(
-                    &row.id,
-                    &self.inner.settings.instance_id,
-                    status,
-                    out.as_deref(),
-                    error.as_deref(),
-                    now,
-                )
-                .await
-        }
-        .await;
+        let out = output.as_ref().map(Value::to_string);
+        let saved = self
+            .inner
+            .store
+            .finish_execution(
+                &row.id,
+                &self.inner.settings.instance_id,
+                status,
+                out.as_deref(),
+                error.as_deref(),
+                &line,
+                now,
+            )
+            .await;
         match saved {
             Ok(true) => {
                 self.inner.emit(EventKind::Finished, &exec, None, status, error.as_deref());
@@ -193,7 +191,13 @@ impl Engine {
                         state[i] = State::Running;
                         let scope = Arc::new(scope(exec, valid, &outputs, &state));
                         let at = *started[i].get_or_insert_with(store::now_micros);
-                        self.save_running(exec, &nodes[i].id, attempts[i] + 1, at).await?;
+                        // Nodes that do I/O or wait are recorded as running before they start
+                        // (so a resumed execution knows an attempt was in flight, and viewers
+                        // see it); pure nodes finish at once and only their result is written.
+                        if does_io(&valid.configs[i]) {
+                            let row = running_row(&exec.id, &nodes[i].id, attempts[i] + 1, at);
+                            self.inner.store.save_node_run(&row, &[]).await?;
+                        }
                         self.inner.emit(EventKind::NodeStarted, exec, Some(&nodes[i].id), "running", None);
                         let ctx = nodes::NodeCtx {
                             engine: self.clone(),
@@ -228,7 +232,9 @@ impl Engine {
                     let status = if result.failed { "failed" } else { "succeeded" };
                     self.inner.emit(EventKind::NodeFinished, exec, Some(&nodes[i].id), status, result.error.as_deref());
                     if result.failed && !handled {
-                        self.stop_all(exec, &mut tasks, "cancelled", "stopped: another node failed").await?;
+                        state[i] = State::Done(result.outcome);
+                        let stop = Stop { nodes, state: &state, started: &started, attempts: &attempts };
+                        self.stop_all(exec, &mut tasks, stop, "cancelled", "stopped: another node failed").await?;
                         let name = if nodes[i].name.is_empty() { &nodes[i].id } else { &nodes[i].name };
                         let error = result.error.unwrap_or_else(|| "failed".into());
                         return Ok(End::Failed(format!("node {} ({name}) failed: {error}", nodes[i].id)));
@@ -238,13 +244,15 @@ impl Engine {
                 }
                 changed = cancel.changed() => {
                     if changed.is_ok() && *cancel.borrow() {
-                        self.stop_all(exec, &mut tasks, "cancelled", "cancelled").await?;
+                        let stop = Stop { nodes, state: &state, started: &started, attempts: &attempts };
+                        self.stop_all(exec, &mut tasks, stop, "cancelled", "cancelled").await?;
                         return Ok(End::Cancelled);
                     }
                 }
                 _ = tokio::time::sleep_until(deadline) => {
                     let why = format!("the execution timed out after {} ms", timeout.as_millis());
-                    self.stop_all(exec, &mut tasks, "failed", &why).await?;
+                    let stop = Stop { nodes, state: &state, started: &started, attempts: &attempts };
+                    self.stop_all(exec, &mut tasks, stop, "failed", &why).await?;
                     return Ok(End::Failed(why));
                 }
             }
@@ -257,35 +265,29 @@ impl Engine {
         &self,
         exec: &Running,
         tasks: &mut JoinSet<(usize, NodeResult)>,
+        stop: Stop<'_>,
         status: &str,
         why: &str,
     ) -> Result<()> {
         tasks.abort_all();
         while tasks.join_next().await.is_some() {}
         let now = store::now_micros();
-        for run in self.inner.store.node_runs(&exec.id).await? {
-            if run.status == "running" {
-                let row = NodeRunRow {
-                    status: status.to_owned(),
-                    error: Some(why.to_owned()),
-                    completed_at: Some(now),
-                    ..run
-                };
-                self.inner.store.save_node_run(&row).await?;
-                self.inner.emit(EventKind::NodeFinished, exec, Some(&row.node_id), status, Some(why));
+        let mut stored: HashMap<String, NodeRunRow> =
+            self.inner.store.node_runs(&exec.id).await?.into_iter().map(|r| (r.node_id.clone(), r)).collect();
+        for (i, node) in stop.nodes.iter().enumerate() {
+            if stop.state[i] != State::Running {
+                continue;
             }
+            // Nodes that do I/O have a running row (with their attempt count); pure ones do not.
+            let run = match stored.remove(&node.id) {
+                Some(run) if run.status == "running" => run,
+                _ => running_row(&exec.id, &node.id, stop.attempts[i] + 1, stop.started[i].unwrap_or(now)),
+            };
+            let row = NodeRunRow { status: status.to_owned(), error: Some(why.to_owned()), completed_at: Some(now), ..run };
+            self.inner.store.save_node_run(&row, &[]).await?;
+            self.inner.emit(EventKind::NodeFinished, exec, Some(&node.id), status, Some(why));
         }
         Ok(())
-    }
-
-    async fn save_running(
-        &self,
-        exec: &Running,
-        node_id: &str,
-        attempts: i64,
-        at: chrono::DateTime<chrono::Utc>,
-    ) -> Result<()> {
-        Ok(self.inner.store.save_node_run(&running_row(&exec.id, node_id, attempts, at)).await?)
     }
 
     async fn save_skipped(&self, exec: &Running, node_id: &str) -> Result<()> {
@@ -302,7 +304,7 @@ impl Engine {
             started_at: now,
             completed_at: Some(now),
         };
-        self.inner.store.save_node_run(&row).await?;
+        self.inner.store.save_node_run(&row, &[]).await?;
         self.inner.emit(EventKind::NodeFinished, exec, Some(node_id), "skipped", None);
         Ok(())
     }
@@ -327,11 +329,10 @@ impl Engine {
             started_at,
             completed_at: Some(now),
         };
-        // Logs first: the node's row is the commit point that lets later nodes start.
+        // The node's row and its logs commit together; the commit lets later nodes start.
         let lines: Vec<NewLog> =
             r.logs.iter().map(|(level, message)| NewLog { node_id: Some(node_id), level, message }).collect();
-        self.inner.store.add_logs(&exec.id, &lines, now).await?;
-        Ok(self.inner.store.save_node_run(&row).await?)
+        Ok(self.inner.store.save_node_run(&row, &lines).await?)
     }
 }
 
@@ -354,6 +355,19 @@ pub(crate) fn running_row(
         started_at: at,
         completed_at: None,
     }
+}
+
+/// What [`Engine::stop_all`] needs to know about the nodes in flight.
+struct Stop<'a> {
+    nodes: &'a [workflow::Node],
+    state: &'a [State],
+    started: &'a [Option<chrono::DateTime<chrono::Utc>>],
+    attempts: &'a [i64],
+}
+
+/// Whether a node does I/O or waits (query, api, delay), rather than computing at once.
+fn does_io(config: &NodeConfig) -> bool {
+    matches!(config, NodeConfig::Query(_) | NodeConfig::Api(_) | NodeConfig::Delay(_))
 }
 
 enum Readiness {

@@ -80,6 +80,27 @@ macro_rules! execution_columns {
     };
 }
 
+/// Inserts log lines inside the caller's transaction (a macro: the transaction's type differs
+/// per backend).
+macro_rules! insert_logs {
+    ($tx:expr, $execution_id:expr, $lines:expr, $at:expr) => {
+        for line in $lines {
+            sqlx::query(
+                "INSERT INTO workflow_logs (id, execution_id, node_id, level, message, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(new_id("log"))
+            .bind($execution_id)
+            .bind(line.node_id)
+            .bind(line.level)
+            .bind(line.message)
+            .bind($at)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    };
+}
+
 macro_rules! node_columns {
     () => {
         "execution_id, node_id, status, outcome, input, output, error, attempts, started_at, completed_at"
@@ -273,8 +294,10 @@ impl Store {
         })
     }
 
-    /// Ends an execution held by `owner` (`completed`, `failed` or `cancelled`). Answers false
-    /// when the lease was lost to another instance, which then owns the outcome.
+    /// Ends an execution held by `owner` (`completed`, `failed` or `cancelled`), with its last
+    /// log line, in one transaction. Answers false (and writes nothing) when the lease was lost
+    /// to another instance, which then owns the outcome.
+    #[allow(clippy::too_many_arguments)]
     pub async fn finish_execution(
         &self,
         id: &str,
@@ -282,23 +305,33 @@ impl Store {
         status: &str,
         output: Option<&str>,
         error: Option<&str>,
+        log: &NewLog<'_>,
         at: DateTime<Utc>,
     ) -> Result<bool> {
-        let done = with_pool!(self, p => sqlx::query(
-            "UPDATE workflow_executions SET status = $3, output = $4, error = $5, completed_at = $6, lease_until = NULL, \
-             callback_state = CASE WHEN callback_state IS NULL THEN NULL ELSE 'sending' END \
-             WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
-        )
-        .bind(id)
-        .bind(owner)
-        .bind(status)
-        .bind(output)
-        .bind(error)
-        .bind(at)
-        .execute(p)
-        .await?
-        .rows_affected());
-        Ok(done > 0)
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query(
+                "UPDATE workflow_executions SET status = $3, output = $4, error = $5, completed_at = $6, lease_until = NULL, \
+                 callback_state = CASE WHEN callback_state IS NULL THEN NULL ELSE 'sending' END \
+                 WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
+            )
+            .bind(id)
+            .bind(owner)
+            .bind(status)
+            .bind(output)
+            .bind(error)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            insert_logs!(tx, id, std::slice::from_ref(log), at);
+            tx.commit().await?;
+            Ok(true)
+        })
     }
 
     /// Asks for a cancellation. A queued execution is cancelled at once; a running one is
@@ -373,28 +406,32 @@ impl Store {
         Ok(with_pool!(self, p => sqlx::query_as::<_, ExecutionRow>(sql).bind(before).bind(limit).fetch_all(p).await?))
     }
 
-    /// Inserts or replaces a node's state. Only the lease holder writes, so a node's row is
-    /// never written by two instances at once.
-    pub async fn save_node_run(&self, row: &NodeRunRow) -> Result<()> {
-        with_pool!(self, p => sqlx::query(concat!(
-            "INSERT INTO workflow_node_runs (", node_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-             ON CONFLICT (execution_id, node_id) DO UPDATE SET status = excluded.status, outcome = excluded.outcome, \
-             input = excluded.input, output = excluded.output, error = excluded.error, attempts = excluded.attempts, \
-             started_at = excluded.started_at, completed_at = excluded.completed_at"
-        ))
-        .bind(&row.execution_id)
-        .bind(&row.node_id)
-        .bind(&row.status)
-        .bind(&row.outcome)
-        .bind(&row.input)
-        .bind(&row.output)
-        .bind(&row.error)
-        .bind(row.attempts)
-        .bind(row.started_at)
-        .bind(row.completed_at)
-        .execute(p)
-        .await?
-        .rows_affected());
+    /// Inserts or replaces a node's state, with the log lines it wrote, in one transaction.
+    /// Only the lease holder writes, so a node's row is never written by two instances at once.
+    pub async fn save_node_run(&self, row: &NodeRunRow, logs: &[NewLog<'_>]) -> Result<()> {
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            insert_logs!(tx, &row.execution_id, logs, row.completed_at.unwrap_or(row.started_at));
+            sqlx::query(concat!(
+                "INSERT INTO workflow_node_runs (", node_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                 ON CONFLICT (execution_id, node_id) DO UPDATE SET status = excluded.status, outcome = excluded.outcome, \
+                 input = excluded.input, output = excluded.output, error = excluded.error, attempts = excluded.attempts, \
+                 started_at = excluded.started_at, completed_at = excluded.completed_at"
+            ))
+            .bind(&row.execution_id)
+            .bind(&row.node_id)
+            .bind(&row.status)
+            .bind(&row.outcome)
+            .bind(&row.input)
+            .bind(&row.output)
+            .bind(&row.error)
+            .bind(row.attempts)
+            .bind(row.started_at)
+            .bind(row.completed_at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        });
         Ok(())
     }
 
@@ -414,20 +451,7 @@ impl Store {
         }
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
-            for line in lines {
-                sqlx::query(
-                    "INSERT INTO workflow_logs (id, execution_id, node_id, level, message, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(new_id("log"))
-                .bind(execution_id)
-                .bind(line.node_id)
-                .bind(line.level)
-                .bind(line.message)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-            }
+            insert_logs!(tx, execution_id, lines, at);
             tx.commit().await?;
         });
         Ok(())
@@ -443,3 +467,4 @@ impl Store {
         .await?))
     }
 }
+
