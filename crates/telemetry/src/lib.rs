@@ -1,0 +1,70 @@
+//! In-process metrics: counters, gauges and histograms recorded on the hot path with a read
+//! lock and an atomic add, rendered in the Prometheus text format, sampled for the live
+//! WebSocket feed, and summed into per-minute totals that the server persists as rollups.
+//!
+//! One registry serves the process ([`metrics`]): metrics are cross-cutting (the API, the
+//! gateway and the engine record into it), and threading a handle through every crate would
+//! buy nothing, since one process is one instance. No I/O besides reading `/proc` in
+//! [`system`], no async runtime.
+
+mod prometheus;
+mod registry;
+pub mod rollup;
+pub mod system;
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+pub use prometheus::render;
+pub use registry::{Kind, Metrics, Sample, Value, bucket_quantile, BUCKETS};
+pub use rollup::Totals;
+
+/// The process's registry.
+pub fn metrics() -> &'static Metrics {
+    static METRICS: OnceLock<Metrics> = OnceLock::new();
+    METRICS.get_or_init(Metrics::default)
+}
+
+/// Records one answered API request (`endpoint` is the route template such as
+/// `/api/v1/workflows/:id`, never the raw path, so ids do not multiply the series).
+pub fn api_request(endpoint: &str, method: &str, status: u16, elapsed: Duration) {
+    let m = metrics();
+    let status_text = status.to_string();
+    let tags = [("endpoint", endpoint), ("method", method), ("status", status_text.as_str())];
+    m.counter_add("api.request.count", &tags, 1);
+    m.observe("api.request.duration", &tags, elapsed);
+    m.totals.api(status >= 500, elapsed);
+}
+
+/// Records one query run against a user datasource (REST, gateway or workflow).
+pub fn query(datasource: &str, elapsed: Duration, rows: u64, ok: bool) {
+    let m = metrics();
+    let tags = [("datasource", datasource)];
+    m.counter_add("query.count", &tags, 1);
+    m.observe("query.duration", &tags, elapsed);
+    m.counter_add("query.rows", &tags, rows);
+    if !ok {
+        m.counter_add("query.errors", &tags, 1);
+    }
+    m.totals.query(ok, elapsed, rows);
+}
+
+/// Records one finished workflow execution (`status`: completed, failed or cancelled).
+pub fn workflow_execution(status: &str, elapsed: Duration) {
+    let m = metrics();
+    let tags = [("status", status)];
+    m.counter_add("workflow.execution.count", &tags, 1);
+    m.observe("workflow.execution.duration", &[], elapsed);
+    let failed = status == "failed";
+    if failed {
+        m.counter_add("workflow.execution.failed", &[], 1);
+    }
+    m.totals.workflow(failed, elapsed);
+}
+
+/// Records a query-cache lookup.
+pub fn cache(hit: bool) {
+    let m = metrics();
+    m.counter_add(if hit { "cache.hit" } else { "cache.miss" }, &[], 1);
+    m.totals.cache(hit);
+}
