@@ -10,7 +10,9 @@ mod envelope;
 mod error;
 mod extract;
 mod middleware;
+pub mod monitor;
 pub mod permissions;
+pub mod realtime;
 mod routes;
 
 use std::sync::Arc;
@@ -36,6 +38,8 @@ pub struct ApiSettings {
     pub cors_origins: Vec<String>,
     /// The product version reported by health and the OpenAPI document.
     pub version: &'static str,
+    /// WebSocket and SSE channels, and who may scrape `/metrics`.
+    pub realtime: realtime::RealtimeSettings,
 }
 
 impl Default for ApiSettings {
@@ -46,6 +50,7 @@ impl Default for ApiSettings {
             body_limit: 2 * 1024 * 1024,
             cors_origins: Vec::new(),
             version: "0.0.0",
+            realtime: realtime::RealtimeSettings::default(),
         }
     }
 }
@@ -64,6 +69,10 @@ pub struct AppState {
     pub(crate) history: tokio::sync::mpsc::Sender<store::HistoryEntry>,
     /// The shared query cache, when `QUARRY_REDIS_URL` is set.
     pub(crate) redis: Option<redis::aio::ConnectionManager>,
+    /// Events for WebSocket and SSE subscribers, shared between instances through Redis.
+    pub hub: realtime::Hub,
+    /// The latest batch of metric messages.
+    pub(crate) feed: tokio::sync::watch::Receiver<std::sync::Arc<realtime::Batch>>,
 }
 
 impl AppState {
@@ -75,6 +84,7 @@ impl AppState {
     ) -> AppState {
         let limiter = RateLimiter::new(settings.rate_limit_rps, settings.rate_limit_burst);
         let store = auth.store().clone();
+        let feed = realtime::feed::start(registry.clone(), settings.realtime.metrics_interval);
         AppState {
             store: store.clone(),
             auth,
@@ -86,13 +96,16 @@ impl AppState {
             query_cache: routes::query::new_cache(),
             history: routes::query::history_writer(store.clone()),
             redis: None,
+            hub: realtime::Hub::default(),
+            feed,
         }
     }
 
-    /// Shares `@cache` results between instances through Redis.
+    /// Shares `@cache` results and realtime events between instances through Redis.
     pub async fn with_redis(mut self, url: &str) -> Result<AppState, redis::RedisError> {
         let client = redis::Client::open(url)?;
         self.redis = Some(redis::aio::ConnectionManager::new(client).await?);
+        self.hub = realtime::Hub::with_redis(url).await?;
         Ok(self)
     }
 }

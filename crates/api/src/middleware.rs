@@ -50,15 +50,28 @@ async fn request_context(mut req: Request, next: Next) -> Response {
     let method = req.method().clone();
     // Only the path: query strings may carry tokens (`/ws?token=`), which must not reach logs.
     let path = req.uri().path().to_owned();
+    // Metrics are keyed by the route template (`/api/v1/workflows/:id`), never the raw path.
+    let endpoint = match req.extensions().get::<axum::extract::MatchedPath>() {
+        Some(m) => route_template(m.as_str()),
+        None => "unmatched".to_owned(),
+    };
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
     let mut response = context::scope(ctx, next.run(req)).instrument(span.clone()).await;
     let status = response.status().as_u16();
-    let elapsed_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
+    let elapsed = started.elapsed();
+    telemetry::api_request(&endpoint, method.as_str(), status, elapsed);
+    let elapsed_ms = (elapsed.as_secs_f64() * 1e6).round() / 1e3;
     span.in_scope(|| tracing::info!(status, elapsed_ms, "request finished"));
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
     response
+}
+
+/// `/api/v1/workflows/{id}` → `/api/v1/workflows/:id` (the usual notation of metric labels,
+/// which naive Prometheus parsers also read).
+fn route_template(path: &str) -> String {
+    path.replace('{', ":").replace('}', "")
 }
 
 fn cors(origins: &[String]) -> Option<CorsLayer> {

@@ -31,6 +31,8 @@ permissions! {
     WorkflowRead = "workflow:read";
     WorkflowWrite = "workflow:write";
     WorkflowExecute = "workflow:execute";
+    MetricsRead = "metrics:read";
+    AlertsWrite = "alerts:write";
 }
 
 #[cfg(test)]

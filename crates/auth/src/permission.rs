@@ -19,6 +19,7 @@ pub const KNOWN_PERMISSIONS: &[(&str, &str)] = &[
     ("workflow:write", "Create, change, publish and delete workflows"),
     ("workflow:execute", "Run workflows, cancel and retry their executions"),
     ("metrics:read", "Read metrics, alerts and the Prometheus endpoint"),
+    ("alerts:write", "Create, change and delete alert rules"),
 ];
 
 /// One parsed permission grant or requirement.

@@ -271,8 +271,14 @@ impl AuthService {
     /// Who is calling, for claims already verified by [`AuthService::verify_token`]: the
     /// session must still be live and the account enabled.
     pub async fn authenticate_claims(&self, claims: &AccessClaims) -> Result<Principal> {
-        match &*self.resolve(&claims.sid).await? {
-            Resolved::Active(p, expires) if p.user_id == claims.sub => {
+        self.session_principal(&claims.sub, &claims.sid).await
+    }
+
+    /// Who is behind `user_id`'s session `session_id`, if the session is still live and the
+    /// account enabled (for credentials other than access tokens, such as realtime tickets).
+    pub async fn session_principal(&self, user_id: &str, session_id: &str) -> Result<Principal> {
+        match &*self.resolve(session_id).await? {
+            Resolved::Active(p, expires) if p.user_id == user_id => {
                 if *expires <= Utc::now() {
                     Err(Error::TokenExpired)
                 } else {

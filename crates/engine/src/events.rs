@@ -31,6 +31,14 @@ pub struct Event {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     pub timestamp: DateTime<Utc>,
+    /// The user who started the execution (none for webhooks and schedules).
+    #[serde(skip)]
+    pub started_by: Option<String>,
+    /// Whether the execution was started asynchronously.
+    #[serde(skip)]
+    pub run_async: bool,
+    /// Since the execution first started, in milliseconds.
+    pub elapsed_ms: u64,
 }
 
 impl crate::Inner {
@@ -43,6 +51,7 @@ impl crate::Inner {
         error: Option<&str>,
     ) {
         // Nobody listening is fine: events are a view, the store is the record.
+        let now = chrono::Utc::now();
         let _ = self.events.send(Event {
             kind,
             execution_id: exec.id.clone(),
@@ -50,7 +59,10 @@ impl crate::Inner {
             node_id: node_id.map(str::to_owned),
             status: status.to_owned(),
             error: error.map(str::to_owned),
-            timestamp: chrono::Utc::now(),
+            timestamp: now,
+            started_by: exec.started_by.clone(),
+            run_async: exec.run_async,
+            elapsed_ms: u64::try_from((now - exec.started_at).num_milliseconds()).unwrap_or(0),
         });
     }
 }

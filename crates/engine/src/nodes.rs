@@ -347,7 +347,9 @@ async fn query_attempt(
         }
         (rows, false)
     };
+    let began = std::time::Instant::now();
     let (outcome, (rows, over)) = tokio::join!(run, collect);
+    telemetry::query(ds.code(), began.elapsed(), rows.len() as u64, outcome.is_ok() && !over);
     if over {
         return Err(AttemptError::fatal(format!("the query returned more than {cap} rows; add a limit")));
     }

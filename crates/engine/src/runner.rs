@@ -31,6 +31,12 @@ pub(crate) struct Running {
     pub id: String,
     pub workflow_id: String,
     pub input: Value,
+    /// Who started it (none for webhooks and schedules).
+    pub started_by: Option<String>,
+    /// Whether it was started asynchronously (its starter is told when it ends).
+    pub run_async: bool,
+    /// When it first started.
+    pub started_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,13 +81,16 @@ impl Engine {
     pub(crate) async fn run_claimed(&self, row: ExecutionRow) {
         let (switch, cancel) = watch::channel(row.cancel_requested);
         self.inner.running.lock().expect("running map").insert(row.id.clone(), switch);
+        let options: ExecOptions = serde_json::from_str(&row.options).unwrap_or_default();
+        let started = row.started_at.unwrap_or_else(store::now_micros);
         let exec = Arc::new(Running {
             id: row.id.clone(),
             workflow_id: row.workflow_id.clone(),
             input: serde_json::from_str(&row.input).unwrap_or(Value::Null),
+            started_by: row.started_by.clone(),
+            run_async: options.run_async,
+            started_at: started,
         });
-        let options: ExecOptions = serde_json::from_str(&row.options).unwrap_or_default();
-        let started = row.started_at.unwrap_or_else(store::now_micros);
         let timeout = options.timeout.map(Duration::from_millis).unwrap_or(self.inner.settings.default_timeout);
         // The deadline counts from the first start, so a resumed execution does not get more time.
         let elapsed = (chrono::Utc::now() - started).to_std().unwrap_or_default();
@@ -283,7 +292,8 @@ impl Engine {
                 Some(run) if run.status == "running" => run,
                 _ => running_row(&exec.id, &node.id, stop.attempts[i] + 1, stop.started[i].unwrap_or(now)),
             };
-            let row = NodeRunRow { status: status.to_owned(), error: Some(why.to_owned()), completed_at: Some(now), ..run };
+            let row =
+                NodeRunRow { status: status.to_owned(), error: Some(why.to_owned()), completed_at: Some(now), ..run };
             self.inner.store.save_node_run(&row, &[]).await?;
             self.inner.emit(EventKind::NodeFinished, exec, Some(&node.id), status, Some(why));
         }

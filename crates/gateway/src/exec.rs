@@ -51,6 +51,8 @@ impl Strategy {
 /// Everything one request's resolvers need.
 pub struct Exec {
     pub pool: datasource::Pool,
+    /// The datasource's code (metrics are tagged with it).
+    pub datasource: String,
     pub catalog: Arc<query::Catalog>,
     pub dialect: query::Dialect,
     pub session: Session,
@@ -228,7 +230,11 @@ pub async fn read(exec: &Exec, model: &Model, r: Read) -> Result<(Vec<Value>, Op
     let q = query::Query { root: table, directives: Directives { cache_ttl: None, total: r.total } };
     let plan = query::resolve(&q, &exec.catalog).map_err(|d| compile_error(model, d))?;
     let compiled = query::compile(&plan, exec.dialect).map_err(|d| compile_error(model, d))?;
-    let rows = exec.pool.fetch_rows(&compiled, exec.timeout).await.map_err(data_error)?;
+    let began = std::time::Instant::now();
+    let rows = exec.pool.fetch_rows(&compiled, exec.timeout).await;
+    let rows_read = rows.as_ref().map_or(0, |r| r.len() as u64);
+    telemetry::query(&exec.datasource, began.elapsed(), rows_read, rows.is_ok());
+    let rows = rows.map_err(data_error)?;
     let total = if r.total { exec.pool.count(&compiled, exec.timeout).await.map_err(data_error)? } else { None };
     Ok((rows.into_iter().map(|row| row_value(model, row)).collect(), total))
 }

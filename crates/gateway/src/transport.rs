@@ -153,6 +153,7 @@ async fn run(gw: &Gateway, p: &Prepared, body: &Value, scene: Option<&str>, allo
     let strategy = Strategy::from_variables(&variables);
     let exec = Arc::new(Exec {
         pool,
+        datasource: p.ds.code().to_owned(),
         catalog,
         dialect,
         session: Session {

@@ -108,6 +108,27 @@ pub struct ServeArgs {
     /// This instance's name in execution leases [default: one generated once into the data dir].
     #[arg(long, env = "QUARRY_INSTANCE_ID")]
     pub instance_id: Option<String>,
+    /// How often live metrics are pushed over `/ws/metrics` and `/ws`, in ms [default: 2000].
+    #[arg(long, env = "QUARRY_METRICS_INTERVAL_MS")]
+    pub metrics_interval_ms: Option<u64>,
+    /// A bearer token Prometheus may scrape `/metrics` with [default: none; `metrics:read` users only].
+    #[arg(long, env = "QUARRY_METRICS_TOKEN")]
+    pub metrics_token: Option<String>,
+    /// How often this instance adds its metric totals to the store's rollups, in ms [default: 10000].
+    #[arg(long, env = "QUARRY_METRICS_FLUSH_MS")]
+    pub metrics_flush_ms: Option<u64>,
+    /// Days of metric history kept [default: 30].
+    #[arg(long, env = "QUARRY_METRICS_RETENTION_DAYS")]
+    pub metrics_retention_days: Option<u64>,
+    /// How often alert rules are evaluated, in ms [default: 15000].
+    #[arg(long, env = "QUARRY_ALERT_INTERVAL_MS")]
+    pub alert_interval_ms: Option<u64>,
+    /// WebSocket connections silent for this long are closed, in ms [default: 90000].
+    #[arg(long, env = "QUARRY_WS_IDLE_MS")]
+    pub ws_idle_ms: Option<u64>,
+    /// How often the server pings realtime clients and re-checks their credentials, in ms [default: 30000].
+    #[arg(long, env = "QUARRY_WS_HEARTBEAT_MS")]
+    pub ws_heartbeat_ms: Option<u64>,
 }
 
 /// The resolved configuration.
@@ -131,6 +152,13 @@ pub struct Settings {
     pub workflow_concurrency: i64,
     pub workflow_lease: Duration,
     pub instance_id: Option<String>,
+    pub metrics_interval: Duration,
+    pub metrics_token: Option<String>,
+    pub metrics_flush: Duration,
+    pub metrics_retention: Duration,
+    pub alert_interval: Duration,
+    pub ws_idle: Duration,
+    pub ws_heartbeat: Duration,
 }
 
 impl ServeArgs {
@@ -156,6 +184,13 @@ impl ServeArgs {
             workflow_concurrency: self.workflow_concurrency.or(other.workflow_concurrency),
             workflow_lease_ms: self.workflow_lease_ms.or(other.workflow_lease_ms),
             instance_id: self.instance_id.or(other.instance_id),
+            metrics_interval_ms: self.metrics_interval_ms.or(other.metrics_interval_ms),
+            metrics_token: self.metrics_token.or(other.metrics_token),
+            metrics_flush_ms: self.metrics_flush_ms.or(other.metrics_flush_ms),
+            metrics_retention_days: self.metrics_retention_days.or(other.metrics_retention_days),
+            alert_interval_ms: self.alert_interval_ms.or(other.alert_interval_ms),
+            ws_idle_ms: self.ws_idle_ms.or(other.ws_idle_ms),
+            ws_heartbeat_ms: self.ws_heartbeat_ms.or(other.ws_heartbeat_ms),
         }
     }
 
@@ -190,6 +225,17 @@ impl ServeArgs {
         if lease < 300 {
             bail!("workflow_lease_ms must be at least 300");
         }
+        let ms = |v: Option<u64>, default: u64, name: &str| -> anyhow::Result<Duration> {
+            let v = v.unwrap_or(default);
+            if v < 10 {
+                bail!("{name} must be at least 10 ms");
+            }
+            Ok(Duration::from_millis(v))
+        };
+        let retention_days = args.metrics_retention_days.unwrap_or(30);
+        if retention_days == 0 {
+            bail!("metrics_retention_days must be at least 1");
+        }
         Ok(Settings {
             listen: args.listen.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             data_dir,
@@ -209,6 +255,13 @@ impl ServeArgs {
             workflow_concurrency,
             workflow_lease: Duration::from_millis(lease),
             instance_id: args.instance_id.filter(|i| !i.trim().is_empty()),
+            metrics_interval: ms(args.metrics_interval_ms, 2000, "metrics_interval_ms")?,
+            metrics_token: args.metrics_token.filter(|t| !t.is_empty()),
+            metrics_flush: ms(args.metrics_flush_ms, 10_000, "metrics_flush_ms")?,
+            metrics_retention: Duration::from_secs(retention_days * 86_400),
+            alert_interval: ms(args.alert_interval_ms, 15_000, "alert_interval_ms")?,
+            ws_idle: ms(args.ws_idle_ms, 90_000, "ws_idle_ms")?,
+            ws_heartbeat: ms(args.ws_heartbeat_ms, 30_000, "ws_heartbeat_ms")?,
         })
     }
 }

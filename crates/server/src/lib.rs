@@ -88,6 +88,12 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             body_limit: settings.body_limit,
             cors_origins: settings.cors_origins.clone(),
             version: VERSION,
+            realtime: api::realtime::RealtimeSettings {
+                metrics_interval: settings.metrics_interval,
+                idle_timeout: settings.ws_idle,
+                heartbeat: settings.ws_heartbeat,
+                metrics_token: settings.metrics_token.clone(),
+            },
         },
     );
     let state = match &settings.redis_url {
@@ -96,12 +102,23 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
                 .with_redis(url)
                 .await
                 .with_context(|| format!("cannot connect to Redis at {}", store::redact_url(url)))?;
-            tracing::info!("query cache shared through Redis");
+            tracing::info!("query cache and realtime events shared through Redis");
             state
         }
         None => state,
     };
     let maintenance = tokio::spawn(maintenance(state.clone()));
+    let instance_id = workflows::instance_id(&settings)?;
+    api::monitor::spawn(
+        state.clone(),
+        api::monitor::MonitorSettings {
+            instance_id: instance_id.clone(),
+            flush_every: settings.metrics_flush,
+            alert_every: settings.alert_interval,
+            retention: settings.metrics_retention,
+        },
+    );
+    let monitor_state = state.clone();
     let gateway = gateway::Gateway::new(state.auth.clone(), registry.clone());
     let app = api::router_with(state, gateway::router(gateway));
 
@@ -117,6 +134,8 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .context("server error")?;
     maintenance.abort();
     engine.stop();
+    // What this instance counted since the last flush belongs in the history too.
+    api::monitor::flush_once(&monitor_state, &instance_id).await;
     registry.close_all().await;
     store.close().await;
     tracing::info!("Quarry stopped");

@@ -44,7 +44,7 @@ impl engine::RsqlLowering for GatewayRsql {
 
 /// This instance's name in execution leases: given, or generated once into the data dir, so a
 /// restarted instance recognises (and at once resumes) the executions it held.
-fn instance_id(settings: &Settings) -> anyhow::Result<String> {
+pub(crate) fn instance_id(settings: &Settings) -> anyhow::Result<String> {
     if let Some(id) = &settings.instance_id {
         return Ok(id.clone());
     }

@@ -8,6 +8,7 @@
 mod datasources;
 mod executions;
 mod ids;
+mod monitoring;
 mod queries;
 mod roles;
 mod sessions;
@@ -23,6 +24,7 @@ use sqlx::{PgPool, SqlitePool};
 pub use datasources::DatasourceRow;
 pub use executions::{ExecutionRow, LogRow, NewLog, NodeRunRow};
 pub use ids::new_id;
+pub use monitoring::{AlertEventRow, AlertRuleRow, RollupBucket};
 pub use queries::{HistoryEntry, TemplateFilter, TemplateRow};
 pub use roles::{NewRole, Role, RolePatch};
 pub use sessions::{NewSession, RefreshOutcome, SessionPrincipal};

@@ -91,7 +91,8 @@ mod tests {
         m.observe("api.request.duration", &[("endpoint", "/e")], Duration::from_secs(60));
         let text = super::render(&m.snapshot());
         let scrape = prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_owned()))).expect("parses");
-        let find = |name: &str| scrape.samples.iter().find(|s| s.metric == name).unwrap_or_else(|| panic!("{name}\n{text}"));
+        let find =
+            |name: &str| scrape.samples.iter().find(|s| s.metric == name).unwrap_or_else(|| panic!("{name}\n{text}"));
         let c = find("quarry_api_request_count_total");
         assert_eq!(c.labels.get("endpoint"), Some("/api/v1/x/:id"));
         assert!(matches!(c.value, prometheus_parse::Value::Counter(v) if v == 3.0), "{:?}", c.value);

@@ -48,7 +48,11 @@ pub enum Value {
     Counter(u64),
     Gauge(f64),
     /// Cumulative bucket counts (one per [`BUCKETS`] bound, then `+Inf`), count and sum in seconds.
-    Histogram { cumulative: Vec<u64>, count: u64, sum: f64 },
+    Histogram {
+        cumulative: Vec<u64>,
+        count: u64,
+        sum: f64,
+    },
 }
 
 /// One series as read by [`Metrics::snapshot`].

@@ -14,6 +14,7 @@ use tokio::io::AsyncReadExt;
 use tokio::sync::mpsc;
 
 use crate::error::{ApiError, ApiResult};
+use crate::realtime::progress::QueryProgress;
 
 /// Excel's rows per sheet, less the header row.
 const ROWS_PER_SHEET: u32 = 1_048_575;
@@ -76,6 +77,7 @@ pub(crate) async fn excel_response(
     compiled: CompiledQuery,
     timeout: Duration,
     name: String,
+    mut progress: QueryProgress,
 ) -> ApiResult<Response> {
     let dir = tempfile::tempdir().map_err(|e| ApiError::internal(&e))?;
     let path = dir.path().join("export.xlsx");
@@ -83,11 +85,28 @@ pub(crate) async fn excel_response(
     let columns = compiled.columns.clone();
     let writer_path = path.clone();
     let writer = tokio::task::spawn_blocking(move || write_rows(&writer_path, &columns, rx));
-    let run = pool.stream_rows(compiled.sql.clone(), compiled.params.clone(), timeout, tx).await;
+    // Rows pass through here on their way to the writer, to count them for progress events.
+    let (row_tx, mut row_rx) = mpsc::channel::<Vec<Value>>(256);
+    let run = pool.stream_rows(compiled.sql.clone(), compiled.params.clone(), timeout, row_tx);
+    let mut sent = 0u64;
+    let forward = async {
+        while let Some(row) = row_rx.recv().await {
+            if tx.send(row).await.is_err() {
+                break;
+            }
+            sent += 1;
+            progress.rows(sent).await;
+        }
+        drop(tx);
+    };
+    let (run, ()) = tokio::join!(run, forward);
     let written = writer.await.map_err(|e| ApiError::internal(&e))?;
     if let Err(e) = run {
-        return Err(super::query::exec_error(e, timeout));
+        let e = super::query::exec_error(e, timeout);
+        progress.finish(sent, Some(&e.message)).await;
+        return Err(e);
     }
+    progress.finish(sent, None).await;
     written.map_err(|e| ApiError::internal(&e))?;
     let file = tokio::fs::File::open(&path).await.map_err(|e| ApiError::internal(&e))?;
     // Streams the file in chunks; the directory is removed once the last chunk is read.

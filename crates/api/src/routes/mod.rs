@@ -4,6 +4,7 @@ mod auth;
 mod datasources;
 mod excel;
 mod health;
+mod monitoring;
 pub(crate) mod query;
 mod roles;
 mod templates;
@@ -49,6 +50,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(query::router())
         .merge(templates::router())
         .merge(workflows::router())
+        .merge(monitoring::router())
 }
 
 /// The OpenAPI document generated from the handlers' annotations.
@@ -63,6 +65,8 @@ pub fn router(state: AppState) -> axum::Router {
     let doc = serde_json::to_value(openapi(state.settings.version)).expect("the OpenAPI document serialises");
     routes
         .route("/api/v1/openapi.json", axum::routing::get(move || async move { axum::Json(doc) }))
+        .route("/metrics", axum::routing::get(monitoring::prometheus))
+        .merge(crate::realtime::router())
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)

@@ -24,6 +24,7 @@ use crate::envelope::{Envelope, Ok, Page, ok};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery, Require};
 use crate::permissions::QueryExecute;
+use crate::realtime::progress::QueryProgress;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(validate)).routes(routes!(execute)).routes(routes!(history))
@@ -305,6 +306,9 @@ pub(crate) struct ExecuteOptions {
     format: Option<String>,
     /// `tables` (default: rows under each table's name, as in the seed) or `rows` (flat objects).
     shape: Option<String>,
+    /// An id chosen by the client: the run's progress is sent as `query-progress` events on
+    /// `GET /api/v1/events` (up to 100 characters).
+    progress_id: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -538,12 +542,14 @@ fn stream_response(
     timeout: Duration,
     csv: bool,
     name: String,
+    mut progress: QueryProgress,
 ) -> Response {
     let (row_tx, mut row_rx) = mpsc::channel::<Vec<Value>>(256);
     let (body_tx, body_rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(16);
     let columns = compiled.columns.clone();
     tokio::spawn(async move {
         let run = pool.stream_rows(compiled.sql.clone(), compiled.params.clone(), timeout, row_tx);
+        let mut sent = 0u64;
         let forward = async {
             if csv {
                 let header = csv_line(columns.iter().map(|c| csv_cell(&Value::String(c.name.clone()))));
@@ -552,6 +558,8 @@ fn stream_response(
                 }
             }
             while let Some(row) = row_rx.recv().await {
+                sent += 1;
+                progress.rows(sent).await;
                 let bytes = if csv {
                     csv_line(row.iter().map(csv_cell))
                 } else {
@@ -571,12 +579,15 @@ fn stream_response(
         if let Err(e) = outcome {
             // The status line is gone by now; the stream ends with the error instead.
             let message = exec_error(e, timeout).message;
+            progress.finish(sent, Some(&message)).await;
             let tail = if csv {
                 format!("# error: {message}\r\n")
             } else {
                 format!("{}\n", serde_json::json!({"error": {"message": message}}))
             };
             let _ = body_tx.send(Ok(Bytes::from(tail))).await;
+        } else {
+            progress.finish(sent, None).await;
         }
     });
     // Fused: the compression layer may poll once more after the end.
@@ -651,10 +662,19 @@ pub(crate) async fn run_query(
             )]));
         }
     };
+    if options.progress_id.as_ref().is_some_and(|id| id.is_empty() || id.chars().count() > 100) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "options.progressId",
+            "invalid",
+            "1 to 100 characters",
+        )]));
+    }
     let catalog = state.registry.catalog(&ds).await?;
     let (_, compiled) = compile(dsl, &catalog, dialect(&ds)).map_err(ApiError::validation)?;
     let pool = state.registry.pool(&ds).await?;
     let started = Instant::now();
+    let progress =
+        QueryProgress::start(state.hub.clone(), &principal.user_id, options.progress_id.clone(), ds.code()).await;
     let record = |status: &str, rows: i64, error: Option<String>| {
         let entry = store::HistoryEntry {
             id: String::new(),
@@ -683,9 +703,9 @@ pub(crate) async fn run_query(
         );
         let name: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
         if matches!(format, "excel" | "xlsx") {
-            return super::excel::excel_response(pool, compiled, timeout, name).await;
+            return super::excel::excel_response(pool, compiled, timeout, name, progress).await;
         }
-        return Result::Ok(stream_response(pool, compiled, timeout, format == "csv", name));
+        return Result::Ok(stream_response(pool, compiled, timeout, format == "csv", name, progress));
     }
 
     let fetch = async {
@@ -705,9 +725,13 @@ pub(crate) async fn run_query(
                 serde_json::to_string(&compiled.params).unwrap_or_default()
             );
             match cached_answer(state, &key, ttl, timeout, fetch).await {
-                Result::Ok(found) => found,
+                Result::Ok(found) => {
+                    telemetry::cache(found.1);
+                    found
+                }
                 Err(e) => {
                     record("error", 0, Some(e.message.clone()));
+                    progress.finish(0, Some(&e.message)).await;
                     return Err(e);
                 }
             }
@@ -716,11 +740,18 @@ pub(crate) async fn run_query(
             Result::Ok((rows, total)) => (Arc::new(Answer { rows, total, expires: Instant::now() }), false),
             Err(e) => {
                 record("error", 0, Some(e.to_string()));
-                return Err(exec_error(e, timeout));
+                let e = exec_error(e, timeout);
+                progress.finish(0, Some(&e.message)).await;
+                return Err(e);
             }
         },
     };
     record("success", answer.rows.len() as i64, None);
+    if cached {
+        progress.finish_cached(answer.rows.len() as u64).await;
+    } else {
+        progress.finish(answer.rows.len() as u64, None).await;
+    }
     let data = Shaped { columns: &compiled.columns, rows: &answer.rows, total: answer.total, flat };
     Result::Ok(ok(data).with_query_meta(cached, ds.code().to_owned()).into_response())
 }

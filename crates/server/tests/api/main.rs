@@ -7,6 +7,7 @@ mod datasources;
 mod fake_api;
 mod gateway;
 mod harness;
+mod monitoring;
 mod permissions;
 mod query;
 mod transport;
