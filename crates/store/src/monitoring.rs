@@ -104,73 +104,152 @@ impl RowAt for sqlx::postgres::PgRow {
 }
 
 impl Store {
-    /// Adds `t` to this instance's row for `minute` (epoch seconds, a multiple of 60).
+    /// Adds `t` to this instance's rows for `minute` (epoch seconds, a multiple of 60) and
+    /// for its hour, in one transaction.
     pub async fn add_rollup(&self, minute: i64, instance_id: &str, t: &Totals) -> Result<()> {
-        let sql = concat!(
-            "INSERT INTO metric_rollups (minute, instance_id, ",
-            rollup_columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-             ON CONFLICT (minute, instance_id) DO UPDATE SET \
-             api_requests = metric_rollups.api_requests + excluded.api_requests, \
-             api_errors = metric_rollups.api_errors + excluded.api_errors, \
-             api_duration_us = metric_rollups.api_duration_us + excluded.api_duration_us, \
-             query_count = metric_rollups.query_count + excluded.query_count, \
-             query_errors = metric_rollups.query_errors + excluded.query_errors, \
-             query_duration_us = metric_rollups.query_duration_us + excluded.query_duration_us, \
-             query_rows = metric_rollups.query_rows + excluded.query_rows, \
-             workflow_count = metric_rollups.workflow_count + excluded.workflow_count, \
-             workflow_failed = metric_rollups.workflow_failed + excluded.workflow_failed, \
-             workflow_duration_us = metric_rollups.workflow_duration_us + excluded.workflow_duration_us, \
-             cache_hits = metric_rollups.cache_hits + excluded.cache_hits, \
-             cache_misses = metric_rollups.cache_misses + excluded.cache_misses"
-        );
-        with_pool!(self, p => sqlx::query(sql)
-            .bind(minute)
-            .bind(instance_id)
-            .bind(to_i64(t.api_requests))
-            .bind(to_i64(t.api_errors))
-            .bind(to_i64(t.api_duration_us))
-            .bind(to_i64(t.query_count))
-            .bind(to_i64(t.query_errors))
-            .bind(to_i64(t.query_duration_us))
-            .bind(to_i64(t.query_rows))
-            .bind(to_i64(t.workflow_count))
-            .bind(to_i64(t.workflow_failed))
-            .bind(to_i64(t.workflow_duration_us))
-            .bind(to_i64(t.cache_hits))
-            .bind(to_i64(t.cache_misses))
-            .execute(p)
-            .await?
-            .rows_affected());
+        macro_rules! upsert {
+            ($table:literal, $key:literal) => {
+                concat!(
+                    "INSERT INTO ",
+                    $table,
+                    " (",
+                    $key,
+                    ", instance_id, ",
+                    rollup_columns!(),
+                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                     ON CONFLICT (",
+                    $key,
+                    ", instance_id) DO UPDATE SET \
+                     api_requests = ",
+                    $table,
+                    ".api_requests + excluded.api_requests, \
+                     api_errors = ",
+                    $table,
+                    ".api_errors + excluded.api_errors, \
+                     api_duration_us = ",
+                    $table,
+                    ".api_duration_us + excluded.api_duration_us, \
+                     query_count = ",
+                    $table,
+                    ".query_count + excluded.query_count, \
+                     query_errors = ",
+                    $table,
+                    ".query_errors + excluded.query_errors, \
+                     query_duration_us = ",
+                    $table,
+                    ".query_duration_us + excluded.query_duration_us, \
+                     query_rows = ",
+                    $table,
+                    ".query_rows + excluded.query_rows, \
+                     workflow_count = ",
+                    $table,
+                    ".workflow_count + excluded.workflow_count, \
+                     workflow_failed = ",
+                    $table,
+                    ".workflow_failed + excluded.workflow_failed, \
+                     workflow_duration_us = ",
+                    $table,
+                    ".workflow_duration_us + excluded.workflow_duration_us, \
+                     cache_hits = ",
+                    $table,
+                    ".cache_hits + excluded.cache_hits, \
+                     cache_misses = ",
+                    $table,
+                    ".cache_misses + excluded.cache_misses"
+                )
+            };
+        }
+        let rows = [
+            (upsert!("metric_rollups", "minute"), minute),
+            (upsert!("metric_rollups_hourly", "hour"), minute.div_euclid(3600) * 3600),
+        ];
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            for (sql, key) in rows {
+                sqlx::query(sql)
+                    .bind(key)
+                    .bind(instance_id)
+                    .bind(to_i64(t.api_requests))
+                    .bind(to_i64(t.api_errors))
+                    .bind(to_i64(t.api_duration_us))
+                    .bind(to_i64(t.query_count))
+                    .bind(to_i64(t.query_errors))
+                    .bind(to_i64(t.query_duration_us))
+                    .bind(to_i64(t.query_rows))
+                    .bind(to_i64(t.workflow_count))
+                    .bind(to_i64(t.workflow_failed))
+                    .bind(to_i64(t.workflow_duration_us))
+                    .bind(to_i64(t.cache_hits))
+                    .bind(to_i64(t.cache_misses))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
         Ok(())
     }
 
     /// Rollups of minutes in `[from, to)` (epoch seconds), summed over instances and grouped
     /// into buckets of `step` seconds counted from `from`. Buckets without rows are absent.
+    /// Whole hours come from the hourly rows when the buckets are made of whole hours.
     pub async fn rollup_buckets(&self, from: i64, to: i64, step: i64) -> Result<Vec<RollupBucket>> {
-        let sql = concat!(
-            "SELECT (minute - $1) / $3 AS bucket, ",
-            "CAST(SUM(api_requests) AS BIGINT), CAST(SUM(api_errors) AS BIGINT), CAST(SUM(api_duration_us) AS BIGINT), ",
-            "CAST(SUM(query_count) AS BIGINT), CAST(SUM(query_errors) AS BIGINT), CAST(SUM(query_duration_us) AS BIGINT), ",
-            "CAST(SUM(query_rows) AS BIGINT), CAST(SUM(workflow_count) AS BIGINT), CAST(SUM(workflow_failed) AS BIGINT), ",
-            "CAST(SUM(workflow_duration_us) AS BIGINT), CAST(SUM(cache_hits) AS BIGINT), CAST(SUM(cache_misses) AS BIGINT) ",
-            "FROM metric_rollups WHERE minute >= $1 AND minute < $2 GROUP BY bucket ORDER BY bucket"
-        );
+        let step = step.max(60);
+        if step % 3600 != 0 || from % 3600 != 0 {
+            return self.buckets_of(false, from, from, to, step).await;
+        }
+        let whole = to.div_euclid(3600) * 3600;
+        let mut out = self.buckets_of(true, from, from, whole.max(from), step).await?;
+        if whole < to {
+            for b in self.buckets_of(false, from, whole.max(from), to, step).await? {
+                match out.iter_mut().find(|o| o.index == b.index) {
+                    Some(o) => o.totals += &b.totals,
+                    None => out.push(b),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Buckets of `step` counted from `origin`, over rows keyed in `[from, to)`.
+    async fn buckets_of(&self, hourly: bool, origin: i64, from: i64, to: i64, step: i64) -> Result<Vec<RollupBucket>> {
+        if from >= to {
+            return Ok(Vec::new());
+        }
+        macro_rules! select {
+            ($table:literal, $key:literal) => {
+                concat!(
+                    "SELECT (", $key, " - $1) / $4 AS bucket, ",
+                    "CAST(SUM(api_requests) AS BIGINT), CAST(SUM(api_errors) AS BIGINT), CAST(SUM(api_duration_us) AS BIGINT), ",
+                    "CAST(SUM(query_count) AS BIGINT), CAST(SUM(query_errors) AS BIGINT), CAST(SUM(query_duration_us) AS BIGINT), ",
+                    "CAST(SUM(query_rows) AS BIGINT), CAST(SUM(workflow_count) AS BIGINT), CAST(SUM(workflow_failed) AS BIGINT), ",
+                    "CAST(SUM(workflow_duration_us) AS BIGINT), CAST(SUM(cache_hits) AS BIGINT), CAST(SUM(cache_misses) AS BIGINT) ",
+                    "FROM ", $table, " WHERE ", $key, " >= $2 AND ", $key, " < $3 GROUP BY bucket ORDER BY bucket"
+                )
+            };
+        }
+        let sql = if hourly { select!("metric_rollups_hourly", "hour") } else { select!("metric_rollups", "minute") };
         with_pool!(self, p => {
-            let rows = sqlx::query(sql).bind(from).bind(to).bind(step.max(60)).fetch_all(p).await?;
+            let rows = sqlx::query(sql).bind(origin).bind(from).bind(to).bind(step).fetch_all(p).await?;
             rows.iter()
                 .map(|r| Ok(RollupBucket { index: r.try_get::<i64, _>(0)?, totals: totals_from(r, 1)? }))
                 .collect()
         })
     }
 
-    /// Forgets rollups of minutes before `before` (epoch seconds).
+    /// Forgets rollups of minutes (and whole hours) before `before` (epoch seconds).
     pub async fn prune_rollups(&self, before: i64) -> Result<u64> {
-        Ok(with_pool!(self, p => sqlx::query("DELETE FROM metric_rollups WHERE minute < $1")
-            .bind(before)
-            .execute(p)
-            .await?
-            .rows_affected()))
+        Ok(with_pool!(self, p => {
+            let hours = sqlx::query("DELETE FROM metric_rollups_hourly WHERE hour + 3600 <= $1")
+                .bind(before)
+                .execute(p)
+                .await?
+                .rows_affected();
+            hours + sqlx::query("DELETE FROM metric_rollups WHERE minute < $1")
+                .bind(before)
+                .execute(p)
+                .await?
+                .rows_affected()
+        }))
     }
 
     pub async fn insert_alert_rule(&self, r: &AlertRuleRow) -> Result<()> {

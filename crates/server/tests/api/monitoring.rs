@@ -168,6 +168,15 @@ async fn history_merges_instances_and_buckets_known_data(store: TestStore) {
         d["series"][0]["dataPoints"].as_array().unwrap().iter().map(|p| p["value"].clone()).collect();
     assert_eq!(counts, vec![json!(40), json!(1)]);
 
+    // Hour buckets read whole hours from the hourly rows and the rest from the minutes.
+    for to in [1200, 5400, 7200] {
+        let q = format!("/api/v1/metrics/query/history?from={}&to={}&interval=1h&names=query.count", at(0), at(to));
+        let d = s.get(&q, Some(&admin)).await.expect(200, 0).data().clone();
+        let counts: Vec<Value> = d["series"][0]["dataPoints"].as_array().unwrap().iter().map(|p| p["value"].clone()).collect();
+        let expected = if to == 1200 { vec![json!(49)] } else { vec![json!(49), json!(0)] };
+        assert_eq!(counts, expected, "to = +{to} s");
+    }
+
     // Bad requests name every problem.
     let bad = s
         .get(

@@ -18,6 +18,25 @@ CREATE TABLE metric_rollups (
     PRIMARY KEY (minute, instance_id)
 );
 
+-- The same totals per hour, written with the minutes, so long ranges read 60 times fewer rows.
+CREATE TABLE metric_rollups_hourly (
+    hour                 BIGINT NOT NULL,
+    instance_id          TEXT NOT NULL,
+    api_requests         BIGINT NOT NULL DEFAULT 0,
+    api_errors           BIGINT NOT NULL DEFAULT 0,
+    api_duration_us      BIGINT NOT NULL DEFAULT 0,
+    query_count          BIGINT NOT NULL DEFAULT 0,
+    query_errors         BIGINT NOT NULL DEFAULT 0,
+    query_duration_us    BIGINT NOT NULL DEFAULT 0,
+    query_rows           BIGINT NOT NULL DEFAULT 0,
+    workflow_count       BIGINT NOT NULL DEFAULT 0,
+    workflow_failed      BIGINT NOT NULL DEFAULT 0,
+    workflow_duration_us BIGINT NOT NULL DEFAULT 0,
+    cache_hits           BIGINT NOT NULL DEFAULT 0,
+    cache_misses         BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (hour, instance_id)
+);
+
 -- Threshold alert rules and their current state ('ok' or 'firing').
 CREATE TABLE alert_rules (
     id             TEXT PRIMARY KEY,
