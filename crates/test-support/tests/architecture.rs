@@ -47,6 +47,7 @@ fn dependency_rules_hold() {
     assert!(deps["crypto"].is_empty(), "crypto is a leaf");
     // The outbound client stands alone; the engine is below the front doors.
     assert!(deps.get("egress").is_none_or(|d| d.is_empty()), "egress depends on no other Quarry crate");
+    assert!(deps.get("telemetry").is_none_or(|d| d.is_empty()), "telemetry depends on no other Quarry crate");
     assert!(!has("engine", "api") && !has("engine", "gateway"), "the engine never imports a front door");
     assert!(!has("workflow", "engine"), "the pure core does not know its runner");
     // Front doors never import each other.
@@ -56,7 +57,7 @@ fn dependency_rules_hold() {
 #[test]
 fn pure_crates_have_no_io_dependencies() {
     let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    for pure in ["errors", "crypto", "rsql", "query", "workflow"] {
+    for pure in ["errors", "crypto", "rsql", "query", "workflow", "telemetry"] {
         let Ok(text) = std::fs::read_to_string(crates.join(pure).join("Cargo.toml")) else {
             continue;
         };
