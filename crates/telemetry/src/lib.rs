@@ -29,8 +29,9 @@ pub fn metrics() -> &'static Metrics {
 /// `/api/v1/workflows/:id`, never the raw path, so ids do not multiply the series).
 pub fn api_request(endpoint: &str, method: &str, status: u16, elapsed: Duration) {
     let m = metrics();
-    let status_text = status.to_string();
-    let tags = [("endpoint", endpoint), ("method", method), ("status", status_text.as_str())];
+    let mut digits = [b'0'; 3];
+    let status_text = status_str(status, &mut digits);
+    let tags = [("endpoint", endpoint), ("method", method), ("status", status_text)];
     m.counter_add("api.request.count", &tags, 1);
     m.observe("api.request.duration", &tags, elapsed);
     m.totals.api(status >= 500, elapsed);
@@ -67,4 +68,25 @@ pub fn cache(hit: bool) {
     let m = metrics();
     m.counter_add(if hit { "cache.hit" } else { "cache.miss" }, &[], 1);
     m.totals.cache(hit);
+}
+
+/// A status code as text without allocating (codes outside 100–999 read `000`).
+fn status_str(status: u16, buf: &mut [u8; 3]) -> &str {
+    if (100..=999).contains(&status) {
+        buf[0] = b'0' + (status / 100) as u8;
+        buf[1] = b'0' + (status / 10 % 10) as u8;
+        buf[2] = b'0' + (status % 10) as u8;
+    }
+    std::str::from_utf8(buf).unwrap_or("000")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn status_codes_as_text() {
+        let mut b = [b'0'; 3];
+        assert_eq!(super::status_str(404, &mut b), "404");
+        let mut b = [b'0'; 3];
+        assert_eq!(super::status_str(42, &mut b), "000");
+    }
 }

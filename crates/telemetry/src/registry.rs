@@ -1,7 +1,9 @@
 //! The registry: series keyed by name and tags, each a counter, a gauge or a histogram of
 //! atomics. Recording takes a read lock (a write lock only the first time a series appears).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -75,52 +77,130 @@ impl Sample {
 
 /// The registry. Series are never removed: their number is bounded by route templates,
 /// datasources and statuses, not by request content.
-#[derive(Default)]
 pub struct Metrics {
+    /// Tells registries apart in the per-thread caches.
+    id: u64,
     series: RwLock<HashMap<Key, Arc<Series>>>,
     /// Totals since the last [`Metrics::take_totals`], for the persisted per-minute rollups.
     pub(crate) totals: MinuteTotals,
 }
 
+impl Default for Metrics {
+    fn default() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Metrics { id: NEXT.fetch_add(1, Ordering::Relaxed), series: RwLock::default(), totals: MinuteTotals::default() }
+    }
+}
+
+type Local = HashMap<u64, Vec<(u64, Key, Arc<Series>)>>;
+
+thread_local! {
+    /// Each thread's own handles on the series it has recorded into: the hot path then takes
+    /// no lock, allocates nothing and touches no shared reference count.
+    static LOCAL: RefCell<Local> = RefCell::new(HashMap::new());
+}
+
+fn hash_of(registry: u64, name: &str, tags: &[(&'static str, &str)]) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    registry.hash(&mut h);
+    name.hash(&mut h);
+    for (k, v) in tags {
+        k.hash(&mut h);
+        v.hash(&mut h);
+    }
+    h.finish()
+}
+
+impl Key {
+    fn matches(&self, name: &str, tags: &[(&'static str, &str)]) -> bool {
+        self.name == name
+            && self.tags.len() == tags.len()
+            && self.tags.iter().zip(tags).all(|(a, b)| a.0 == b.0 && a.1 == b.1)
+    }
+}
+
 impl Metrics {
-    fn series(&self, name: &'static str, tags: &[(&'static str, &str)], make: fn() -> Series) -> Arc<Series> {
-        let key = Key { name, tags: tags.iter().map(|(k, v)| (*k, (*v).to_owned())).collect() };
-        if let Some(s) = self.series.read().expect("metrics lock").get(&key) {
-            return s.clone();
-        }
-        self.series.write().expect("metrics lock").entry(key).or_insert_with(|| Arc::new(make())).clone()
+    /// Runs `f` on the series, creating it with `make` the first time.
+    fn with_series(
+        &self,
+        name: &'static str,
+        tags: &[(&'static str, &str)],
+        make: fn() -> Series,
+        f: impl FnOnce(&Series),
+    ) {
+        let h = hash_of(self.id, name, tags);
+        LOCAL.with(|local| {
+            let mut local = local.borrow_mut();
+            let slot = local.entry(h).or_default();
+            if let Some((_, _, s)) = slot.iter().find(|(id, k, _)| *id == self.id && k.matches(name, tags)) {
+                f(s);
+                return;
+            }
+            let key = Key { name, tags: tags.iter().map(|(k, v)| (*k, (*v).to_owned())).collect() };
+            let shared = {
+                let found = self.series.read().expect("metrics lock").get(&key).cloned();
+                match found {
+                    Some(s) => s,
+                    None => self
+                        .series
+                        .write()
+                        .expect("metrics lock")
+                        .entry(key.clone())
+                        .or_insert_with(|| Arc::new(make()))
+                        .clone(),
+                }
+            };
+            f(&shared);
+            slot.push((self.id, key, shared));
+        });
     }
 
     /// Adds `n` to a counter.
     pub fn counter_add(&self, name: &'static str, tags: &[(&'static str, &str)], n: u64) {
-        if let Series::Counter(c) = &*self.series(name, tags, || Series::Counter(AtomicU64::new(0))) {
-            c.fetch_add(n, Ordering::Relaxed);
-        }
+        self.with_series(
+            name,
+            tags,
+            || Series::Counter(AtomicU64::new(0)),
+            |s| {
+                if let Series::Counter(c) = s {
+                    c.fetch_add(n, Ordering::Relaxed);
+                }
+            },
+        );
     }
 
     /// Sets a gauge.
     pub fn gauge_set(&self, name: &'static str, tags: &[(&'static str, &str)], value: f64) {
-        if let Series::Gauge(g) = &*self.series(name, tags, || Series::Gauge(AtomicU64::new(0f64.to_bits()))) {
-            g.store(value.to_bits(), Ordering::Relaxed);
-        }
+        self.with_series(
+            name,
+            tags,
+            || Series::Gauge(AtomicU64::new(0f64.to_bits())),
+            |s| {
+                if let Series::Gauge(g) = s {
+                    g.store(value.to_bits(), Ordering::Relaxed);
+                }
+            },
+        );
     }
 
     /// Records a duration in a histogram.
     pub fn observe(&self, name: &'static str, tags: &[(&'static str, &str)], elapsed: Duration) {
-        let series = self.series(name, tags, || {
+        let make = || {
             Series::Histogram(Histogram {
                 buckets: std::array::from_fn(|_| AtomicU64::new(0)),
                 count: AtomicU64::new(0),
                 sum_micros: AtomicU64::new(0),
             })
+        };
+        self.with_series(name, tags, make, |s| {
+            if let Series::Histogram(h) = s {
+                let secs = elapsed.as_secs_f64();
+                let i = BUCKETS.iter().position(|b| secs <= *b).unwrap_or(BUCKETS.len());
+                h.buckets[i].fetch_add(1, Ordering::Relaxed);
+                h.count.fetch_add(1, Ordering::Relaxed);
+                h.sum_micros.fetch_add(u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX), Ordering::Relaxed);
+            }
         });
-        if let Series::Histogram(h) = &*series {
-            let secs = elapsed.as_secs_f64();
-            let i = BUCKETS.iter().position(|b| secs <= *b).unwrap_or(BUCKETS.len());
-            h.buckets[i].fetch_add(1, Ordering::Relaxed);
-            h.count.fetch_add(1, Ordering::Relaxed);
-            h.sum_micros.fetch_add(u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX), Ordering::Relaxed);
-        }
     }
 
     /// Every series, sorted by name then tags.

@@ -172,7 +172,8 @@ async fn history_merges_instances_and_buckets_known_data(store: TestStore) {
     for to in [1200, 5400, 7200] {
         let q = format!("/api/v1/metrics/query/history?from={}&to={}&interval=1h&names=query.count", at(0), at(to));
         let d = s.get(&q, Some(&admin)).await.expect(200, 0).data().clone();
-        let counts: Vec<Value> = d["series"][0]["dataPoints"].as_array().unwrap().iter().map(|p| p["value"].clone()).collect();
+        let counts: Vec<Value> =
+            d["series"][0]["dataPoints"].as_array().unwrap().iter().map(|p| p["value"].clone()).collect();
         let expected = if to == 1200 { vec![json!(49)] } else { vec![json!(49), json!(0)] };
         assert_eq!(counts, expected, "to = +{to} s");
     }
