@@ -1,6 +1,7 @@
 # Shared by the bench scripts: start a release `quarry` with rate limits lifted in a fresh
 # data dir, sign in as admin. Sets DIR, PID, BASE and TOKEN; stops the server on exit.
-# Extra environment for the server can be passed in QUARRY_BENCH_ENV (e.g. "QUARRY_DEMO=false").
+# Extra environment for the server can be passed in QUARRY_BENCH_ENV (e.g. "QUARRY_DEMO=false");
+# QUARRY_BENCH_CPUS pins the server to those CPUs (taskset list, e.g. "0").
 start_quarry() {
   cargo build --release -q -p server --bin quarry
   DIR=$(mktemp -d)
@@ -8,7 +9,7 @@ start_quarry() {
   # shellcheck disable=SC2086
   env ${QUARRY_BENCH_ENV:-} QUARRY_ADMIN_PASSWORD=bench-password-1 QUARRY_RATE_LIMIT_RPS=1000000 \
     QUARRY_RATE_LIMIT_BURST=1000000 QUARRY_LOG=warn \
-    ./target/release/quarry --listen 127.0.0.1:0 --data-dir "$DIR/data" > "$DIR/out" 2>"$DIR/err" &
+    ${QUARRY_BENCH_CPUS:+taskset -c $QUARRY_BENCH_CPUS} ./target/release/quarry --listen 127.0.0.1:0 --data-dir "$DIR/data" > "$DIR/out" 2>"$DIR/err" &
   PID=$!
   for _ in $(seq 100); do grep -q 'listening on' "$DIR/out" 2>/dev/null && break; sleep 0.1; done
   BASE=$(grep -o 'http://[0-9.:]*' "$DIR/out")

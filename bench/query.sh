@@ -3,9 +3,19 @@
 # (../shared/bench/gen_orders.py) through the HTTP API, next to the same SQL run directly
 # through the driver, at 2 and 10 connections. Needs wrk (apt-get install wrk).
 # Usage: bench/query.sh [seconds]
+# With PIN=1 the system under test (the server, or the direct-driver program) runs on CPU 0 and
+# the load generator (wrk) on CPU 1, so both get the same one core and wrk does not compete
+# with the server it measures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-10}
+SUT=""
+LOADGEN=""
+if [ "${PIN:-0}" = 1 ]; then
+  SUT="taskset -c 0"
+  LOADGEN="taskset -c 1"
+  export QUARRY_BENCH_CPUS=0
+fi
 cargo build --release -q -p datasource --example bench_direct
 . bench/common.sh
 QUARRY_BENCH_ENV="QUARRY_DEMO=false" start_quarry
@@ -16,15 +26,15 @@ wrk.body = '{"query":{"tables":[{"name":"orders","where":{"status":"ENABLED"},"o
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $TOKEN"
 LUA
-echo "== machine: $(nproc) cores; $(uname -sr); SQLite orders table, 100,000 rows"
+echo "== machine: $(nproc) cores; $(uname -sr); SQLite orders table, 100,000 rows; pinned: ${PIN:-0}"
 for c in 2 10; do
-  ./target/release/examples/bench_direct "$DIR/bench.db" "$c" "$SECONDS_PER_RUN"
-  wrk -t2 -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s "$DIR/query.lua" "$BASE/api/v1/query/execute" > "$DIR/wrk"
+  $SUT ./target/release/examples/bench_direct "$DIR/bench.db" "$c" "$SECONDS_PER_RUN"
+  $LOADGEN wrk -t2 -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s "$DIR/query.lua" "$BASE/api/v1/query/execute" > "$DIR/wrk"
   printf 'api     %2d connections: %8.0f req/s  p50 %s  p99 %s  non-2xx %s\n' "$c" \
     "$(awk '/Requests\/sec/{print $2}' "$DIR/wrk")" "$(awk '/ 50%/{print $2}' "$DIR/wrk")" "$(awk '/ 99%/{print $2}' "$DIR/wrk")" \
     "$(awk '/Non-2xx/{print $5}' "$DIR/wrk" | grep . || echo 0)"
   # The floor: an authenticated request that does no query work at all.
-  wrk -t2 -c"$c" -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/auth/me" > "$DIR/wrk"
+  $LOADGEN wrk -t2 -c"$c" -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/auth/me" > "$DIR/wrk"
   printf 'auth/me %2d connections: %8.0f req/s  p50 %s  p99 %s  (HTTP + auth only)\n' "$c" \
     "$(awk '/Requests\/sec/{print $2}' "$DIR/wrk")" "$(awk '/ 50%/{print $2}' "$DIR/wrk")" "$(awk '/ 99%/{print $2}' "$DIR/wrk")"
 done
