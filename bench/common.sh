@@ -3,7 +3,7 @@
 # Extra environment for the server can be passed in QUARRY_BENCH_ENV (e.g. "QUARRY_DEMO=false");
 # QUARRY_BENCH_CPUS pins the server to those CPUs (taskset list, e.g. "0").
 start_quarry() {
-  cargo build --release -q -p server --bin quarry
+  [ -n "${QUARRY_BENCH_NOBUILD:-}" ] || cargo build --release -q -p server --bin quarry
   DIR=$(mktemp -d)
   trap 'kill $PID 2>/dev/null; rm -rf "$DIR"' EXIT
   # shellcheck disable=SC2086

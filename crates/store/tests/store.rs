@@ -4,7 +4,12 @@ use chrono::{Duration, Utc};
 use store::{NewRole, NewSession, NewUser, RefreshOutcome, Store};
 use test_support::{TestStore, store_tests};
 
-store_tests!(users_roles_round_trip, racing_refreshes_rotate_exactly_once, migrations_are_idempotent);
+store_tests!(
+    users_roles_round_trip,
+    racing_refreshes_rotate_exactly_once,
+    migrations_are_idempotent,
+    history_goes_in_in_chunks_and_remainders
+);
 
 async fn open(t: &TestStore) -> Store {
     let s = Store::connect(&t.url).await.unwrap();
@@ -100,4 +105,33 @@ async fn migrations_are_idempotent(t: TestStore) {
     s.migrate().await.unwrap();
     assert_eq!(s.count_users().await.unwrap(), 0);
     assert!(s.ping().await.is_ok());
+}
+
+async fn history_goes_in_in_chunks_and_remainders(t: TestStore) {
+    let s = open(&t).await;
+    let (u1, u2) = (user(&s, "one").await.id, user(&s, "two").await.id);
+    let entry = |i: i64| store::HistoryEntry {
+        id: String::new(),
+        user_id: if i % 2 == 0 { u1.clone() } else { u2.clone() },
+        datasource_id: "ds".into(),
+        query: format!("{{\"n\": {i}}}"),
+        sql_text: "SELECT 1".into(),
+        status: "success".into(),
+        row_count: i,
+        duration_ms: 1,
+        error: (i == 7).then(|| "it's a 'quoted' error".to_owned()),
+        created_at: Utc::now() + Duration::milliseconds(i),
+    };
+    // Two full chunks of 64 and a remainder of 22.
+    let entries: Vec<_> = (0..150).map(entry).collect();
+    s.add_history(&entries).await.unwrap();
+    let (items, total) = s.history(&u2, 0, 200).await.unwrap();
+    assert_eq!(total, 75);
+    assert_eq!(items.len(), 75);
+    assert_eq!(items[0].row_count, 149, "newest first");
+    assert!(items.iter().any(|h| h.error.as_deref() == Some("it's a 'quoted' error")));
+    let mut ids: Vec<_> = items.iter().map(|h| h.id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 75, "every row has its own id");
 }
