@@ -179,7 +179,9 @@ impl Pool {
             Ok(sent)
         };
         // The server's own limit, a little after the database's, in case the database does not stop.
-        match tokio::time::timeout(timeout + Duration::from_millis(500), work).await {
+        // Boxed: the three drivers' states make this future large, and every caller's future
+        // (HTTP handlers included) would otherwise carry and copy it.
+        match tokio::time::timeout(timeout + Duration::from_millis(500), Box::pin(work)).await {
             Ok(Err(ExecError::Timeout(_))) | Err(_) => Err(ExecError::Timeout(timeout)),
             Ok(other) => other,
         }
