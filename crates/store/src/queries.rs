@@ -60,8 +60,9 @@ macro_rules! history_columns {
     };
 }
 
-/// History rows per multi-row INSERT (10 parameters each, far below either backend's limit).
-const HISTORY_CHUNK: usize = 64;
+/// History rows per multi-row INSERT (10 parameters each). Kept small: sqlx looks up each
+/// SQLite parameter by name, so binding cost grows with the square of a statement's parameters.
+const HISTORY_CHUNK: usize = 16;
 
 /// The multi-row INSERT of [`HISTORY_CHUNK`] rows: built once from constants only (no value
 /// ever enters the text), so it is as fixed as the other store statements.

@@ -122,7 +122,7 @@ async fn history_goes_in_in_chunks_and_remainders(t: TestStore) {
         error: (i == 7).then(|| "it's a 'quoted' error".to_owned()),
         created_at: Utc::now() + Duration::milliseconds(i),
     };
-    // Two full chunks of 64 and a remainder of 22.
+    // Nine full chunks of 16 and a remainder of 6.
     let entries: Vec<_> = (0..150).map(entry).collect();
     s.add_history(&entries).await.unwrap();
     let (items, total) = s.history(&u2, 0, 200).await.unwrap();
