@@ -288,6 +288,22 @@ async fn websockets_authenticate_push_metrics_and_answer_pings() {
     assert_eq!(m["data"]["name"], "process.rss");
     assert_eq!(refused(&s, &format!("/ws/metrics?ticket={ticket}")).await, 401);
 
+    // Whoever starts an execution asynchronously is notified on /ws when it ends; others are not.
+    let mut mine = connect(&s, &format!("/ws?token={admin}")).await.unwrap();
+    let mut theirs = connect(&s, &format!("/ws?token={nobody}")).await.unwrap();
+    let wf = s.post("/api/v1/workflows", Some(&admin), chain_workflow()).await.expect(201, 0);
+    let wf = wf.data()["id"].as_str().unwrap().to_owned();
+    let run = s.post(&format!("/api/v1/workflows/{wf}/execute"), Some(&admin), json!({"options": {"async": true}})).await;
+    let exec = run.data()["executionId"].as_str().unwrap().to_owned();
+    let note = until(&mut mine, |m| m["type"] == "notification").await;
+    assert!(is_iso_millis(&note["timestamp"]));
+    assert_eq!(note["data"]["level"], "success", "{note}");
+    assert!(note["data"]["message"].as_str().unwrap().contains(&exec), "{note}");
+    assert_eq!(note["data"]["link"], format!("/api/v1/executions/{exec}"));
+    // The other user's socket carries nothing about it (it only gets pings; a ping reply proves it is live).
+    theirs.send(Message::text(r#"{"type":"ping"}"#)).await.unwrap();
+    assert_eq!(next_json(&mut theirs).await.unwrap()["type"], "pong");
+
     // Logging out revokes the session: its connections are closed with 4001.
     s.post("/api/v1/auth/logout", Some(&admin), json!({})).await.expect(200, 0);
     let (code, reason) = close_of(&mut ws).await;
