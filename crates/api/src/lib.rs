@@ -73,6 +73,8 @@ pub struct AppState {
     pub hub: realtime::Hub,
     /// The latest batch of metric messages.
     pub(crate) feed: tokio::sync::watch::Receiver<std::sync::Arc<realtime::Batch>>,
+    /// Open WebSocket and SSE connections per user.
+    pub(crate) realtime: realtime::Connections,
 }
 
 impl AppState {
@@ -98,6 +100,7 @@ impl AppState {
             redis: None,
             hub: realtime::Hub::default(),
             feed,
+            realtime: realtime::Connections::default(),
         }
     }
 

@@ -129,6 +129,9 @@ pub struct ServeArgs {
     /// How often the server pings realtime clients and re-checks their credentials, in ms [default: 30000].
     #[arg(long, env = "QUARRY_WS_HEARTBEAT_MS")]
     pub ws_heartbeat_ms: Option<u64>,
+    /// WebSocket and SSE connections one user may hold at once on an instance [default: 20].
+    #[arg(long, env = "QUARRY_REALTIME_PER_USER")]
+    pub realtime_per_user: Option<usize>,
 }
 
 /// The resolved configuration.
@@ -159,6 +162,7 @@ pub struct Settings {
     pub alert_interval: Duration,
     pub ws_idle: Duration,
     pub ws_heartbeat: Duration,
+    pub realtime_per_user: usize,
 }
 
 impl ServeArgs {
@@ -191,6 +195,7 @@ impl ServeArgs {
             alert_interval_ms: self.alert_interval_ms.or(other.alert_interval_ms),
             ws_idle_ms: self.ws_idle_ms.or(other.ws_idle_ms),
             ws_heartbeat_ms: self.ws_heartbeat_ms.or(other.ws_heartbeat_ms),
+            realtime_per_user: self.realtime_per_user.or(other.realtime_per_user),
         }
     }
 
@@ -262,6 +267,7 @@ impl ServeArgs {
             alert_interval: ms(args.alert_interval_ms, 15_000, "alert_interval_ms")?,
             ws_idle: ms(args.ws_idle_ms, 90_000, "ws_idle_ms")?,
             ws_heartbeat: ms(args.ws_heartbeat_ms, 30_000, "ws_heartbeat_ms")?,
+            realtime_per_user: args.realtime_per_user.unwrap_or(20).max(1),
         })
     }
 }

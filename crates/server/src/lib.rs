@@ -93,6 +93,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
                 idle_timeout: settings.ws_idle,
                 heartbeat: settings.ws_heartbeat,
                 metrics_token: settings.metrics_token.clone(),
+                max_per_user: settings.realtime_per_user,
             },
         },
     );

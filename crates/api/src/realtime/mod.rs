@@ -39,6 +39,8 @@ pub struct RealtimeSettings {
     pub heartbeat: Duration,
     /// A bearer token that may read `/metrics` (for Prometheus) besides `metrics:read` holders.
     pub metrics_token: Option<String>,
+    /// WebSocket and SSE connections one user may hold at once on this instance.
+    pub max_per_user: usize,
 }
 
 impl Default for RealtimeSettings {
@@ -48,6 +50,7 @@ impl Default for RealtimeSettings {
             idle_timeout: Duration::from_secs(90),
             heartbeat: Duration::from_secs(30),
             metrics_token: None,
+            max_per_user: 20,
         }
     }
 }
@@ -70,6 +73,17 @@ pub(crate) struct ConnectParams {
 pub(crate) struct Caller {
     pub principal: auth::Principal,
     pub expires: DateTime<Utc>,
+}
+
+/// Authenticates a realtime connection and takes one of its user's connection places.
+pub(crate) async fn admit(
+    state: &AppState,
+    params: &ConnectParams,
+    headers: &HeaderMap,
+) -> Result<(Caller, Slot), ApiError> {
+    let caller = authenticate(state, params, headers).await?;
+    let slot = state.realtime.take(&caller.principal.user_id, state.settings.realtime.max_per_user)?;
+    Ok((caller, slot))
 }
 
 fn hash_ticket(ticket: &str) -> String {
@@ -116,6 +130,49 @@ pub(crate) async fn authenticate(
     let principal = state.auth.authenticate_claims(&claims).await?;
     let expires = DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now);
     Ok(Caller { principal, expires })
+}
+
+/// Open realtime connections per user on this instance.
+#[derive(Clone, Default)]
+pub struct Connections {
+    open: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+}
+
+/// One counted connection; dropping it (when the connection ends) frees its place.
+pub(crate) struct Slot {
+    connections: Connections,
+    user_id: String,
+}
+
+impl Connections {
+    /// A place for one more connection of `user_id`, or a 429 when the user holds `max` already.
+    pub(crate) fn take(&self, user_id: &str, max: usize) -> Result<Slot, ApiError> {
+        let mut open = self.open.lock().expect("connections lock");
+        let n = open.entry(user_id.to_owned()).or_default();
+        if *n >= max {
+            return Err(ApiError {
+                retry_after: Some(5),
+                ..ApiError::new(
+                    ErrorCode::RATE_LIMITED,
+                    format!("at most {max} realtime connections per user; close one (or reuse /ws for several feeds)"),
+                )
+            });
+        }
+        *n += 1;
+        Ok(Slot { connections: self.clone(), user_id: user_id.to_owned() })
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self.connections.open.lock().expect("connections lock");
+        if let Some(n) = open.get_mut(&self.user_id) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&self.user_id);
+            }
+        }
+    }
 }
 
 /// Why a live connection must end, if it must: its credential expired, or its session was

@@ -17,7 +17,7 @@ use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::hub::{Event, timestamp};
-use super::{ConnectParams, authenticate, check_live};
+use super::{ConnectParams, admit, check_live};
 use crate::AppState;
 
 fn wanted(event: &Event, principal: &auth::Principal) -> bool {
@@ -41,7 +41,7 @@ pub(super) async fn events(
     Query(params): Query<ConnectParams>,
     headers: HeaderMap,
 ) -> Response {
-    let caller = match authenticate(&state, &params, &headers).await {
+    let (caller, slot) = match admit(&state, &params, &headers).await {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
@@ -58,6 +58,8 @@ pub(super) async fn events(
     };
     let heartbeat = state.settings.realtime.heartbeat;
     let stream = async_stream(move |tx| async move {
+        // Held while the stream runs: the user's place is freed when the client goes.
+        let _slot = slot;
         if gap {
             let _ = tx.send(notice("some events since Last-Event-ID are no longer kept; reload the state", None)).await;
         }

@@ -56,7 +56,7 @@ async fn upgrade(
     headers: HeaderMap,
     mode: Mode,
 ) -> Response {
-    // Refused before the upgrade, so the client sees a plain 401/403 with the envelope.
+    // Refused before the upgrade, so the client sees a plain 401/403/429 with the envelope.
     let caller = match authenticate(&state, &params, &headers).await {
         Ok(c) => c,
         Err(e) => return e.into_response(),
@@ -64,8 +64,15 @@ async fn upgrade(
     if mode == Mode::Metrics && !caller.principal.allows("metrics:read") {
         return ApiError::new(ErrorCode::FORBIDDEN, "permission \"metrics:read\" required").into_response();
     }
+    let slot = match state.realtime.take(&caller.principal.user_id, state.settings.realtime.max_per_user) {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
     let names = parse_names(params.names.as_deref());
-    ws.max_message_size(64 * 1024).on_upgrade(move |socket| session(state, socket, caller, mode, names))
+    ws.max_message_size(64 * 1024).on_upgrade(move |socket| async move {
+        session(state, socket, caller, mode, names).await;
+        drop(slot);
+    })
 }
 
 fn text(value: Value) -> Message {

@@ -318,6 +318,9 @@ fn rule_row(input: RuleInput, id: String, user: &str) -> ApiResult<AlertRuleRow>
     if name.is_empty() || name.chars().count() > 100 {
         problems.push(FieldError::new("name", "invalid", "1 to 100 characters"));
     }
+    if input.description.as_ref().is_some_and(|d| d.chars().count() > 1000) {
+        problems.push(FieldError::new("description", "too_long", "at most 1000 characters"));
+    }
     let metric = input.metric.unwrap_or_default();
     if derived(&metric).is_none() && !GAUGES.contains(&metric.as_str()) {
         let mut known: Vec<&str> = DERIVED.iter().map(|d| d.name).collect();

@@ -293,7 +293,8 @@ async fn websockets_authenticate_push_metrics_and_answer_pings() {
     let mut theirs = connect(&s, &format!("/ws?token={nobody}")).await.unwrap();
     let wf = s.post("/api/v1/workflows", Some(&admin), chain_workflow()).await.expect(201, 0);
     let wf = wf.data()["id"].as_str().unwrap().to_owned();
-    let run = s.post(&format!("/api/v1/workflows/{wf}/execute"), Some(&admin), json!({"options": {"async": true}})).await;
+    let run =
+        s.post(&format!("/api/v1/workflows/{wf}/execute"), Some(&admin), json!({"options": {"async": true}})).await;
     let exec = run.data()["executionId"].as_str().unwrap().to_owned();
     let note = until(&mut mine, |m| m["type"] == "notification").await;
     assert!(is_iso_millis(&note["timestamp"]));
@@ -310,6 +311,33 @@ async fn websockets_authenticate_push_metrics_and_answer_pings() {
     assert_eq!((code, reason.as_str()), (4001, "session revoked"));
     let (code, _) = close_of(&mut by_ticket).await;
     assert_eq!(code, 4001);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_user_holds_a_bounded_number_of_realtime_connections() {
+    let store = TestStore::new(StoreKind::Sqlite).await.unwrap();
+    let s = Server::start(store, &[("QUARRY_REALTIME_PER_USER", "2")]).await;
+    let admin = s.admin().await;
+    let other = s.login("admin", crate::harness::ADMIN_PASSWORD).await;
+    let first = connect(&s, &format!("/ws?token={admin}")).await.unwrap();
+    let _second = Sse::connect(&s, &format!("?token={admin}"), None).await;
+    // The limit is per user, whatever the session or the channel.
+    assert_eq!(refused(&s, &format!("/ws/metrics?token={other}")).await, 429);
+    let res = Sse::open(&s, &format!("?token={admin}"), None).await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    // A closed connection frees its place.
+    drop(first);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match connect(&s, &format!("/ws?token={admin}")).await {
+            Ok(_) => break,
+            Err(tungstenite::Error::Http(r)) if r.status() == 429 => {}
+            Err(e) => panic!("{e}"),
+        }
+        assert!(Instant::now() < deadline, "the closed connection's place was never freed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
