@@ -60,6 +60,22 @@ macro_rules! history_columns {
     };
 }
 
+/// Binds one history row's ten values, in column order, with a fresh id.
+macro_rules! bind_history {
+    ($q:expr, $entry:expr) => {
+        $q.bind(new_id("qh"))
+            .bind(&$entry.user_id)
+            .bind(&$entry.datasource_id)
+            .bind(&$entry.query)
+            .bind(&$entry.sql_text)
+            .bind(&$entry.status)
+            .bind($entry.row_count)
+            .bind($entry.duration_ms)
+            .bind(&$entry.error)
+            .bind($entry.created_at)
+    };
+}
+
 /// History rows per multi-row INSERT (10 parameters each). Kept small: sqlx looks up each
 /// SQLite parameter by name, so binding cost grows with the square of a statement's parameters.
 const HISTORY_CHUNK: usize = 16;
@@ -91,34 +107,17 @@ impl Store {
             for chunk in &mut chunks {
                 let mut q = sqlx::query(history_bulk_sql());
                 for entry in chunk {
-                    q = q
-                        .bind(new_id("qh"))
-                        .bind(&entry.user_id)
-                        .bind(&entry.datasource_id)
-                        .bind(&entry.query)
-                        .bind(&entry.sql_text)
-                        .bind(&entry.status)
-                        .bind(entry.row_count)
-                        .bind(entry.duration_ms)
-                        .bind(&entry.error)
-                        .bind(entry.created_at);
+                    q = bind_history!(q, entry);
                 }
                 q.execute(&mut *tx).await?;
             }
             for entry in chunks.remainder() {
-                sqlx::query(concat!("INSERT INTO query_history (", history_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
-                    .bind(new_id("qh"))
-                    .bind(&entry.user_id)
-                    .bind(&entry.datasource_id)
-                    .bind(&entry.query)
-                    .bind(&entry.sql_text)
-                    .bind(&entry.status)
-                    .bind(entry.row_count)
-                    .bind(entry.duration_ms)
-                    .bind(&entry.error)
-                    .bind(entry.created_at)
-                    .execute(&mut *tx)
-                    .await?;
+                let one = sqlx::query(concat!(
+                    "INSERT INTO query_history (",
+                    history_columns!(),
+                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                ));
+                bind_history!(one, entry).execute(&mut *tx).await?;
             }
             tx.commit().await?;
         });
