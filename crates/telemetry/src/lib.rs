@@ -1,5 +1,5 @@
-//! In-process metrics: counters, gauges and histograms recorded on the hot path with a read
-//! lock and an atomic add, rendered in the Prometheus text format, sampled for the live
+//! In-process metrics: counters, gauges and histograms recorded on the hot path through
+//! per-thread handles and atomic adds, rendered in the Prometheus text format, sampled for the live
 //! WebSocket feed, and summed into per-minute totals that the server persists as rollups.
 //!
 //! One registry serves the process ([`metrics`]): metrics are cross-cutting (the API, the

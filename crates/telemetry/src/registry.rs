@@ -1,5 +1,6 @@
 //! The registry: series keyed by name and tags, each a counter, a gauge or a histogram of
-//! atomics. Recording takes a read lock (a write lock only the first time a series appears).
+//! atomics. Each thread caches its handles, so recording takes no lock after a thread's first
+//! use of a series (a write lock only the first time a series appears at all).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
