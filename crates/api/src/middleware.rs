@@ -59,13 +59,28 @@ async fn request_context(mut req: Request, next: Next) -> Response {
     let mut response = context::scope(ctx, next.run(req)).instrument(span.clone()).await;
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
-    telemetry::api_request(&endpoint, method.as_str(), status, elapsed);
+    telemetry::api_request(&endpoint, method_label(&method), status, elapsed);
     let elapsed_ms = (elapsed.as_secs_f64() * 1e6).round() / 1e3;
     span.in_scope(|| tracing::info!(status, elapsed_ms, "request finished"));
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
     response
+}
+
+/// The method as a metric label: the standard ones, else `OTHER`, so clients inventing methods
+/// cannot multiply the series.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "OTHER",
+    }
 }
 
 /// `/api/v1/workflows/{id}` → `/api/v1/workflows/:id` (the usual notation of metric labels,

@@ -82,6 +82,12 @@ async fn prometheus_endpoint_is_protected_and_parses() {
         s.get("/api/v1/auth/me", Some(&admin)).await.expect(200, 0);
     }
     s.get("/api/v1/workflows/zz_missing", Some(&admin)).await.expect(404, 3000);
+    // Invented methods and unknown paths do not multiply the series.
+    for m in ["BREW", "PROPFIND"] {
+        let method = reqwest::Method::from_bytes(m.as_bytes()).unwrap();
+        s.call(method, "/api/v1/health", None, None).await;
+        s.call(reqwest::Method::GET, &format!("/api/v1/no/such/{m}"), None, None).await;
+    }
     s.get("/metrics", None).await.expect(401, 2000);
     s.get("/metrics", Some(&nobody)).await.expect(403, 2100);
     s.get("/metrics", Some("wrong-token")).await.expect(401, 2003);
@@ -103,6 +109,8 @@ async fn prometheus_endpoint_is_protected_and_parses() {
         // Route templates, never raw ids, label the series.
         assert!(text.contains("endpoint=\"/api/v1/workflows/:id\""), "{text}");
         assert!(!text.contains("zz_missing"));
+        assert!(!text.contains("BREW") && !text.contains("PROPFIND") && !text.contains("/no/such"), "{text}");
+        assert!(text.contains("method=\"OTHER\"") && text.contains("endpoint=\"unmatched\""), "{text}");
         let h = scrape
             .samples
             .iter()
