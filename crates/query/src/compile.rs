@@ -55,7 +55,8 @@ pub struct CompiledQuery {
 }
 
 /// Writes a statement and its display twin. Its only inputs are fixed text, identifiers (which
-/// callers take from the catalog) and bound values.
+/// callers take from the catalog), bound values, and on SQLite the row counts of LIMIT/OFFSET,
+/// which the compiler typed as unsigned integers (digits only).
 pub(crate) struct Writer {
     pub(crate) dialect: Dialect,
     pub(crate) sql: String,
@@ -89,6 +90,22 @@ impl Writer {
         match self.dialect {
             Dialect::Postgres => self.numbered(self.params.len(), cast),
             Dialect::MySql | Dialect::Sqlite => self.sql.push('?'),
+        }
+    }
+
+    /// A row count the compiler itself typed (LIMIT, OFFSET). SQLite gets it as a literal of
+    /// digits: its planner reads a bound LIMIT's value, which marks the statement for a full
+    /// re-prepare every time its parameters are bound again (measured: every execution). The
+    /// other dialects bind it.
+    fn row_count(&mut self, n: u64) {
+        let n = n.min(i64::MAX as u64);
+        match self.dialect {
+            Dialect::Sqlite => {
+                let digits = n.to_string();
+                self.sql.push_str(&digits);
+                self.display.push_str(&digits);
+            }
+            Dialect::MySql | Dialect::Postgres => self.param(Param::Int(n as i64), None),
         }
     }
 
@@ -411,10 +428,10 @@ pub fn compile(plan: &Plan, dialect: Dialect) -> Result<CompiledQuery, Vec<Diagn
     match (plan.limit, plan.offset) {
         (Some(limit), offset) => {
             w.raw(" LIMIT ");
-            w.param(Param::Int(limit.min(i64::MAX as u64) as i64), None);
+            w.row_count(limit);
             if let Some(o) = offset {
                 w.raw(" OFFSET ");
-                w.param(Param::Int(o.min(i64::MAX as u64) as i64), None);
+                w.row_count(o);
             }
         }
         (None, Some(o)) => {
@@ -425,7 +442,7 @@ pub fn compile(plan: &Plan, dialect: Dialect) -> Result<CompiledQuery, Vec<Diagn
                 Dialect::Postgres => {}
             }
             w.raw(" OFFSET ");
-            w.param(Param::Int(o.min(i64::MAX as u64) as i64), None);
+            w.row_count(o);
         }
         (None, None) => {}
     }
