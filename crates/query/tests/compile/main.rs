@@ -142,7 +142,8 @@ fn paging_forms_per_dialect() {
     let (lite, params) = sql(q.clone(), Dialect::Sqlite);
     assert!(lite.ends_with("LIMIT -1 OFFSET 40"), "{lite}");
     assert!(params.is_empty());
-    let paged = json!({"tables": [{"name": "User", "columns": ["id"], "where": {"status": "x"}, "limit": 20, "offset": 100}]});
+    let paged =
+        json!({"tables": [{"name": "User", "columns": ["id"], "where": {"status": "x"}, "limit": 20, "offset": 100}]});
     let (lite, params) = sql(paged, Dialect::Sqlite);
     assert!(lite.ends_with("LIMIT 20 OFFSET 100"), "{lite}");
     assert_eq!(params, vec![Param::Text("x".into())]);
