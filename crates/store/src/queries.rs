@@ -54,70 +54,28 @@ macro_rules! template_columns {
     };
 }
 
-macro_rules! history_columns {
-    () => {
-        "id, user_id, datasource_id, query, sql_text, status, row_count, duration_ms, error, created_at"
-    };
-}
-
-/// Binds one history row's ten values, in column order, with a fresh id.
-macro_rules! bind_history {
-    ($q:expr, $entry:expr) => {
-        $q.bind(new_id("qh"))
-            .bind(&$entry.user_id)
-            .bind(&$entry.datasource_id)
-            .bind(&$entry.query)
-            .bind(&$entry.sql_text)
-            .bind(&$entry.status)
-            .bind($entry.row_count)
-            .bind($entry.duration_ms)
-            .bind(&$entry.error)
-            .bind($entry.created_at)
-    };
-}
-
-/// History rows per multi-row INSERT (10 parameters each). Kept small: sqlx looks up each
-/// SQLite parameter by name, so binding cost grows with the square of a statement's parameters.
-const HISTORY_CHUNK: usize = 16;
-
-/// The multi-row INSERT of [`HISTORY_CHUNK`] rows: built once from constants only (no value
-/// ever enters the text), so it is as fixed as the other store statements.
-fn history_bulk_sql() -> &'static str {
-    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        let rows: Vec<String> = (0..HISTORY_CHUNK)
-            .map(|r| {
-                let params: Vec<String> = (1..=10).map(|c| format!("${}", r * 10 + c)).collect();
-                format!("({})", params.join(", "))
-            })
-            .collect();
-        format!("INSERT INTO query_history ({}) VALUES {}", history_columns!(), rows.join(", "))
-    });
-    SQL.as_str()
-}
-
 impl Store {
     /// Records executions, many in one transaction.
     pub async fn add_history(&self, entries: &[HistoryEntry]) -> Result<()> {
-        // Rows go in chunks of HISTORY_CHUNK per statement: a statement is one round trip to
-        // the driver (a thread hand-off on SQLite), so a row per statement cost more than the
-        // inserts themselves under load. The remainder goes row by row.
-        let mut chunks = entries.chunks_exact(HISTORY_CHUNK);
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
-            for chunk in &mut chunks {
-                let mut q = sqlx::query(history_bulk_sql());
-                for entry in chunk {
-                    q = bind_history!(q, entry);
-                }
-                q.execute(&mut *tx).await?;
-            }
-            for entry in chunks.remainder() {
-                let one = sqlx::query(concat!(
-                    "INSERT INTO query_history (",
-                    history_columns!(),
-                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-                ));
-                bind_history!(one, entry).execute(&mut *tx).await?;
+            for entry in entries {
+                sqlx::query(
+                    "INSERT INTO query_history (id, user_id, datasource_id, query, sql_text, status, row_count, duration_ms, error, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(new_id("qh"))
+                .bind(&entry.user_id)
+                .bind(&entry.datasource_id)
+                .bind(&entry.query)
+                .bind(&entry.sql_text)
+                .bind(&entry.status)
+                .bind(entry.row_count)
+                .bind(entry.duration_ms)
+                .bind(&entry.error)
+                .bind(entry.created_at)
+                .execute(&mut *tx)
+                .await?;
             }
             tx.commit().await?;
         });

@@ -8,7 +8,7 @@ store_tests!(
     users_roles_round_trip,
     racing_refreshes_rotate_exactly_once,
     migrations_are_idempotent,
-    history_goes_in_in_chunks_and_remainders
+    history_is_written_in_one_batch
 );
 
 async fn open(t: &TestStore) -> Store {
@@ -107,7 +107,7 @@ async fn migrations_are_idempotent(t: TestStore) {
     assert!(s.ping().await.is_ok());
 }
 
-async fn history_goes_in_in_chunks_and_remainders(t: TestStore) {
+async fn history_is_written_in_one_batch(t: TestStore) {
     let s = open(&t).await;
     let (u1, u2) = (user(&s, "one").await.id, user(&s, "two").await.id);
     let entry = |i: i64| store::HistoryEntry {
@@ -122,7 +122,6 @@ async fn history_goes_in_in_chunks_and_remainders(t: TestStore) {
         error: (i == 7).then(|| "it's a 'quoted' error".to_owned()),
         created_at: Utc::now() + Duration::milliseconds(i),
     };
-    // Nine full chunks of 16 and a remainder of 6.
     let entries: Vec<_> = (0..150).map(entry).collect();
     s.add_history(&entries).await.unwrap();
     let (items, total) = s.history(&u2, 0, 200).await.unwrap();
