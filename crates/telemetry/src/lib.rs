@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 pub use prometheus::render;
-pub use registry::{BUCKETS, Kind, Metrics, Sample, Value, bucket_quantile};
+pub use registry::{BUCKETS, Metrics, Sample, Value, bucket_quantile};
 pub use rollup::Totals;
 
 /// The process's registry.

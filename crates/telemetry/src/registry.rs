@@ -30,19 +30,9 @@ enum Series {
 }
 
 struct Histogram {
-    /// Per bucket (not cumulative); the last is `+Inf`.
+    /// Per bucket (not cumulative); the last is `+Inf`. Their sum is the count.
     buckets: [AtomicU64; BUCKETS.len() + 1],
-    count: AtomicU64,
     sum_micros: AtomicU64,
-}
-
-/// What a series is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Counter,
-    Gauge,
-    Histogram,
 }
 
 /// A series' value at one moment.
@@ -64,16 +54,6 @@ pub struct Sample {
     pub name: &'static str,
     pub tags: Vec<(&'static str, String)>,
     pub value: Value,
-}
-
-impl Sample {
-    pub fn kind(&self) -> Kind {
-        match self.value {
-            Value::Counter(_) => Kind::Counter,
-            Value::Gauge(_) => Kind::Gauge,
-            Value::Histogram { .. } => Kind::Histogram,
-        }
-    }
 }
 
 /// The registry. Series are never removed: their number is bounded by route templates,
@@ -189,7 +169,6 @@ impl Metrics {
         let make = || {
             Series::Histogram(Histogram {
                 buckets: std::array::from_fn(|_| AtomicU64::new(0)),
-                count: AtomicU64::new(0),
                 sum_micros: AtomicU64::new(0),
             })
         };
@@ -198,7 +177,6 @@ impl Metrics {
                 let secs = elapsed.as_secs_f64();
                 let i = BUCKETS.iter().position(|b| secs <= *b).unwrap_or(BUCKETS.len());
                 h.buckets[i].fetch_add(1, Ordering::Relaxed);
-                h.count.fetch_add(1, Ordering::Relaxed);
                 h.sum_micros.fetch_add(u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX), Ordering::Relaxed);
             }
         });
@@ -217,7 +195,7 @@ impl Metrics {
                     Series::Gauge(g) => Value::Gauge(f64::from_bits(g.load(Ordering::Relaxed))),
                     Series::Histogram(h) => {
                         let mut running = 0;
-                        let cumulative = h
+                        let cumulative: Vec<u64> = h
                             .buckets
                             .iter()
                             .map(|b| {
@@ -226,8 +204,8 @@ impl Metrics {
                             })
                             .collect();
                         Value::Histogram {
+                            count: running,
                             cumulative,
-                            count: h.count.load(Ordering::Relaxed),
                             sum: h.sum_micros.load(Ordering::Relaxed) as f64 / 1e6,
                         }
                     }

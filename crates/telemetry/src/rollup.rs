@@ -93,7 +93,6 @@ impl MinuteTotals {
 #[derive(Debug, Clone, Copy)]
 pub struct Derived {
     pub name: &'static str,
-    pub description: &'static str,
     compute: fn(&Totals, f64) -> Option<f64>,
 }
 
@@ -115,70 +114,25 @@ fn percent(part: u64, whole: u64) -> Option<f64> {
 
 /// Every series computed from the rollups, by name.
 pub const DERIVED: &[Derived] = &[
-    Derived {
-        name: "api.request.count",
-        description: "API requests answered",
-        compute: |t, _| Some(t.api_requests as f64),
-    },
-    Derived {
-        name: "api.request.rate",
-        description: "API requests per second",
-        compute: |t, s| (s > 0.0).then(|| t.api_requests as f64 / s),
-    },
-    Derived {
-        name: "api.request.errors",
-        description: "API answers with a 5xx status",
-        compute: |t, _| Some(t.api_errors as f64),
-    },
-    Derived {
-        name: "api.error.rate",
-        description: "Percentage of API answers with a 5xx status",
-        compute: |t, _| percent(t.api_errors, t.api_requests),
-    },
-    Derived {
-        name: "api.request.avgDuration",
-        description: "Mean API latency, ms",
-        compute: |t, _| avg_ms(t.api_duration_us, t.api_requests),
-    },
-    Derived {
-        name: "query.count",
-        description: "Queries run on user datasources",
-        compute: |t, _| Some(t.query_count as f64),
-    },
-    Derived {
-        name: "query.avgDuration",
-        description: "Mean query duration, ms",
-        compute: |t, _| avg_ms(t.query_duration_us, t.query_count),
-    },
-    Derived { name: "query.rows", description: "Rows returned by queries", compute: |t, _| Some(t.query_rows as f64) },
-    Derived { name: "query.errors", description: "Queries that failed", compute: |t, _| Some(t.query_errors as f64) },
-    Derived {
-        name: "query.error.rate",
-        description: "Percentage of queries that failed",
-        compute: |t, _| percent(t.query_errors, t.query_count),
-    },
-    Derived {
-        name: "workflow.execution.count",
-        description: "Workflow executions finished",
-        compute: |t, _| Some(t.workflow_count as f64),
-    },
-    Derived {
-        name: "workflow.execution.failed",
-        description: "Workflow executions that failed",
-        compute: |t, _| Some(t.workflow_failed as f64),
-    },
+    Derived { name: "api.request.count", compute: |t, _| Some(t.api_requests as f64) },
+    Derived { name: "api.request.rate", compute: |t, s| (s > 0.0).then(|| t.api_requests as f64 / s) },
+    Derived { name: "api.request.errors", compute: |t, _| Some(t.api_errors as f64) },
+    Derived { name: "api.error.rate", compute: |t, _| percent(t.api_errors, t.api_requests) },
+    Derived { name: "api.request.avgDuration", compute: |t, _| avg_ms(t.api_duration_us, t.api_requests) },
+    Derived { name: "query.count", compute: |t, _| Some(t.query_count as f64) },
+    Derived { name: "query.avgDuration", compute: |t, _| avg_ms(t.query_duration_us, t.query_count) },
+    Derived { name: "query.rows", compute: |t, _| Some(t.query_rows as f64) },
+    Derived { name: "query.errors", compute: |t, _| Some(t.query_errors as f64) },
+    Derived { name: "query.error.rate", compute: |t, _| percent(t.query_errors, t.query_count) },
+    Derived { name: "workflow.execution.count", compute: |t, _| Some(t.workflow_count as f64) },
+    Derived { name: "workflow.execution.failed", compute: |t, _| Some(t.workflow_failed as f64) },
     Derived {
         name: "workflow.execution.avgDuration",
-        description: "Mean workflow execution duration, ms",
         compute: |t, _| avg_ms(t.workflow_duration_us, t.workflow_count),
     },
-    Derived {
-        name: "workflow.failure.rate",
-        description: "Percentage of workflow executions that failed",
-        compute: |t, _| percent(t.workflow_failed, t.workflow_count),
-    },
-    Derived { name: "cache.hit", description: "Query-cache hits", compute: |t, _| Some(t.cache_hits as f64) },
-    Derived { name: "cache.miss", description: "Query-cache misses", compute: |t, _| Some(t.cache_misses as f64) },
+    Derived { name: "workflow.failure.rate", compute: |t, _| percent(t.workflow_failed, t.workflow_count) },
+    Derived { name: "cache.hit", compute: |t, _| Some(t.cache_hits as f64) },
+    Derived { name: "cache.miss", compute: |t, _| Some(t.cache_misses as f64) },
 ];
 
 /// A derived series by name.
