@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::ws::Utf8Bytes;
 use serde_json::{Value, json};
 use telemetry::{BUCKETS, Sample, system};
 use tokio::sync::watch;
@@ -16,7 +17,7 @@ use super::hub::timestamp;
 #[derive(Debug, Clone)]
 pub struct Item {
     pub name: String,
-    pub json: Arc<str>,
+    pub json: Utf8Bytes,
 }
 
 /// One interval's messages.
@@ -92,7 +93,7 @@ fn round2(v: f64) -> f64 {
 fn item(name: &str, value: impl Into<Value>, tags: Value, at: &str) -> Item {
     let value: Value = value.into();
     let msg = json!({"type": "metric", "timestamp": at, "data": {"name": name, "value": value, "tags": tags}});
-    Item { name: name.to_owned(), json: Arc::from(msg.to_string()) }
+    Item { name: name.to_owned(), json: Utf8Bytes::from(msg.to_string()) }
 }
 
 fn tags_json(tags: &[(&'static str, String)]) -> Value {

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::hub::timestamp;
-use super::{Caller, ConnectParams, authenticate, check_live, parse_names, selected};
+use super::{Caller, ConnectParams, admit, check_live, parse_names, selected};
 use crate::AppState;
 use crate::error::ApiError;
 
@@ -57,17 +57,13 @@ async fn upgrade(
     mode: Mode,
 ) -> Response {
     // Refused before the upgrade, so the client sees a plain 401/403/429 with the envelope.
-    let caller = match authenticate(&state, &params, &headers).await {
+    let (caller, slot) = match admit(&state, &params, &headers).await {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
     if mode == Mode::Metrics && !caller.principal.allows("metrics:read") {
         return ApiError::new(ErrorCode::FORBIDDEN, "permission \"metrics:read\" required").into_response();
     }
-    let slot = match state.realtime.take(&caller.principal.user_id, state.settings.realtime.max_per_user) {
-        Ok(s) => s,
-        Err(e) => return e.into_response(),
-    };
     let names = parse_names(params.names.as_deref());
     ws.max_message_size(64 * 1024).on_upgrade(move |socket| async move {
         session(state, socket, caller, mode, names).await;
@@ -75,12 +71,12 @@ async fn upgrade(
     })
 }
 
-fn text(value: Value) -> Message {
+fn text(value: &Value) -> Message {
     Message::Text(Utf8Bytes::from(value.to_string()))
 }
 
 fn notice(message: &str, dropped: u64) -> Message {
-    text(json!({"type": "notice", "timestamp": timestamp(chrono::Utc::now()),
+    text(&json!({"type": "notice", "timestamp": timestamp(chrono::Utc::now()),
         "data": {"message": message, "dropped": dropped}}))
 }
 
@@ -94,8 +90,8 @@ async fn session(state: AppState, socket: WebSocket, caller: Caller, mode: Mode,
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     heartbeat.tick().await;
     let mut last_seen = Instant::now();
+    // The first batch this connection sees is the current one, so it reports no gap.
     let mut last_seq = feed.borrow().seq;
-    let mut first = true;
     macro_rules! send {
         ($msg:expr) => {
             match tokio::time::timeout(SEND_TIMEOUT, sink.send($msg)).await {
@@ -116,10 +112,9 @@ async fn session(state: AppState, socket: WebSocket, caller: Caller, mode: Mode,
                 let batch = feed.borrow_and_update().clone();
                 // Batches this connection had no time to send were replaced by newer ones.
                 let skipped = batch.seq.saturating_sub(last_seq + 1);
-                if skipped > 0 && !first {
+                if skipped > 0 {
                     send!(notice("metric batches skipped: this client reads slower than they are sent", skipped));
                 }
-                first = false;
                 last_seq = batch.seq;
                 if !send_batch_ok(&mut sink, &batch, &names).await {
                     return;
@@ -129,7 +124,7 @@ async fn session(state: AppState, socket: WebSocket, caller: Caller, mode: Mode,
                 Ok(event) => {
                     let kind = event.kind();
                     if matches!(kind, "alert" | "notification") && event.visible_to(&caller.principal) {
-                        send!(Message::Text(Utf8Bytes::from(event.message.to_string())));
+                        send!(text(&event.message));
                     }
                 }
                 Err(RecvError::Lagged(n)) => send!(notice("events dropped: this client reads slower than they arrive", n)),
@@ -187,7 +182,8 @@ async fn send_batch_ok(
     names: &[String],
 ) -> bool {
     for item in batch.items.iter().filter(|i| selected(names, &i.name)) {
-        let msg = Message::Text(Utf8Bytes::from(item.json.to_string()));
+        // Rendered once per batch; every subscriber sends the same bytes.
+        let msg = Message::Text(item.json.clone());
         match tokio::time::timeout(SEND_TIMEOUT, sink.feed(msg)).await {
             Ok(Ok(())) => {}
             _ => return false,
@@ -203,22 +199,22 @@ fn answer(text: &str, names: &mut Vec<String>) -> Option<Message> {
         Ok(v) => v,
         Err(_) => {
             return Some(self::text(
-                json!({"type": "error", "timestamp": now, "data": {"message": "messages must be JSON"}}),
+                &json!({"type": "error", "timestamp": now, "data": {"message": "messages must be JSON"}}),
             ));
         }
     };
     match parsed["type"].as_str() {
-        Some("ping") => Some(self::text(json!({"type": "pong", "timestamp": now}))),
+        Some("ping") => Some(self::text(&json!({"type": "pong", "timestamp": now}))),
         Some("subscribe") => {
             let Some(list) = parsed["names"].as_array() else {
-                return Some(self::text(json!({"type": "error", "timestamp": now,
+                return Some(self::text(&json!({"type": "error", "timestamp": now,
                     "data": {"message": "subscribe needs \"names\": an array of metric names (\"prefix.*\" allowed; empty = all)"}})));
             };
             *names = list.iter().filter_map(Value::as_str).map(str::to_owned).take(100).collect();
-            Some(self::text(json!({"type": "subscribed", "timestamp": now, "data": {"names": names}})))
+            Some(self::text(&json!({"type": "subscribed", "timestamp": now, "data": {"names": names}})))
         }
         Some("pong") => None,
-        _ => Some(self::text(json!({"type": "error", "timestamp": now,
+        _ => Some(self::text(&json!({"type": "error", "timestamp": now,
             "data": {"message": "unknown message type; expected ping or subscribe"}}))),
     }
 }

@@ -2,7 +2,7 @@
 //! from the persisted rollups, alert rules and their history, and realtime tickets.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use errors::{ErrorCode, FieldError};
@@ -31,28 +31,20 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// `GET /metrics`: the Prometheus text format, for the configured scrape token
-/// (`QUARRY_METRICS_TOKEN`) or a user holding `metrics:read`.
-pub(crate) async fn prometheus(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let token = bearer_header(&headers);
-    let by_scrape_token = match (&state.settings.realtime.metrics_token, token) {
+/// (`QUARRY_METRICS_TOKEN`) or a user holding `metrics:read` (checked by the same extractor as
+/// every other endpoint).
+pub(crate) async fn prometheus(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+    let (mut parts, _) = request.into_parts();
+    let by_scrape_token = match (&state.settings.realtime.metrics_token, bearer_header(&parts.headers)) {
         (Some(expected), Some(given)) => bool::from(expected.as_bytes().ct_eq(given.as_bytes())),
         _ => false,
     };
-    if !by_scrape_token {
-        let Some(token) = token else {
-            return ApiError::new(
-                ErrorCode::UNAUTHENTICATED,
-                "authentication required: a metrics:read token or the scrape token",
-            )
-            .into_response();
-        };
-        let principal = match state.auth.authenticate(token).await {
-            Result::Ok(p) => p,
-            Err(e) => return ApiError::from(e).into_response(),
-        };
-        if !principal.allows("metrics:read") {
-            return ApiError::new(ErrorCode::FORBIDDEN, "permission \"metrics:read\" required").into_response();
-        }
+    if !by_scrape_token
+        && let Err(e) =
+            <Require<MetricsRead> as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, &state)
+                .await
+    {
+        return e.into_response();
     }
     let body = telemetry::render(&telemetry::metrics().snapshot());
     let mut response = body.into_response();
@@ -419,12 +411,20 @@ async fn update_rule(
     ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<RuleInput>,
 ) -> ApiResult<Ok<RuleView>> {
-    find_rule(&state, &id).await?;
-    let row = rule_row(input, id.clone(), &principal.user_id)?;
+    let existing = find_rule(&state, &id).await?;
+    let row = rule_row(input, id, &principal.user_id)?;
     if !state.store.update_alert_rule(&row).await? {
         return Err(ApiError::new(ErrorCode::NOT_FOUND, "no such alert rule"));
     }
-    Result::Ok(ok(find_rule(&state, &id).await?.into()))
+    // The stored rule is now `row` (the update resets state, value and evaluation time) with
+    // the author, creation and last change it had.
+    let saved = AlertRuleRow {
+        created_by: existing.created_by,
+        created_at: existing.created_at,
+        changed_at: existing.changed_at,
+        ..row
+    };
+    Result::Ok(ok(saved.into()))
 }
 
 /// Deletes an alert rule and its history.
