@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
-use store::{ExecutionRow, NewLog, NodeRunRow};
+use store::{ExecutionEnd, ExecutionRow, NewLog, NodeRunRow};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use workflow::{EdgeCondition, NodeConfig, NodeType, ValidDefinition};
@@ -117,21 +117,15 @@ impl Engine {
             (None, _) => format!("execution completed in {} ms", (now - started).num_milliseconds()),
         };
         let level = if status == "completed" { "info" } else { "error" };
-        let line = NewLog { node_id: None, level, message: &message };
         let out = output.as_ref().map(Value::to_string);
-        let saved = self
-            .inner
-            .store
-            .finish_execution(
-                &row.id,
-                &self.inner.settings.instance_id,
-                status,
-                out.as_deref(),
-                error.as_deref(),
-                &line,
-                now,
-            )
-            .await;
+        let end = ExecutionEnd {
+            status,
+            output: out.as_deref(),
+            error: error.as_deref(),
+            log: NewLog { node_id: None, level, message: &message },
+            at: now,
+        };
+        let saved = self.inner.store.finish_execution(&row.id, &self.inner.settings.instance_id, &end).await;
         match saved {
             Ok(true) => {
                 self.inner.emit(EventKind::Finished, &exec, None, status, error.as_deref());
@@ -181,6 +175,12 @@ impl Engine {
         }
         if *cancel.borrow() {
             return Ok(End::Cancelled);
+        }
+        // What `stop_all` needs to know about the nodes, as they stand when it is called.
+        macro_rules! stop {
+            () => {
+                Stop { nodes, state: &state, started: &started, attempts: &attempts }
+            };
         }
         let mut tasks: JoinSet<(usize, NodeResult)> = JoinSet::new();
         let mut task_nodes: HashMap<tokio::task::Id, usize> = HashMap::new();
@@ -242,8 +242,7 @@ impl Engine {
                     self.inner.emit(EventKind::NodeFinished, exec, Some(&nodes[i].id), status, result.error.as_deref());
                     if result.failed && !handled {
                         state[i] = State::Done(result.outcome);
-                        let stop = Stop { nodes, state: &state, started: &started, attempts: &attempts };
-                        self.stop_all(exec, &mut tasks, stop, "cancelled", "stopped: another node failed").await?;
+                        self.stop_all(exec, &mut tasks, stop!(), "cancelled", "stopped: another node failed").await?;
                         let name = if nodes[i].name.is_empty() { &nodes[i].id } else { &nodes[i].name };
                         let error = result.error.unwrap_or_else(|| "failed".into());
                         return Ok(End::Failed(format!("node {} ({name}) failed: {error}", nodes[i].id)));
@@ -253,15 +252,13 @@ impl Engine {
                 }
                 changed = cancel.changed() => {
                     if changed.is_ok() && *cancel.borrow() {
-                        let stop = Stop { nodes, state: &state, started: &started, attempts: &attempts };
-                        self.stop_all(exec, &mut tasks, stop, "cancelled", "cancelled").await?;
+                        self.stop_all(exec, &mut tasks, stop!(), "cancelled", "cancelled").await?;
                         return Ok(End::Cancelled);
                     }
                 }
                 _ = tokio::time::sleep_until(deadline) => {
                     let why = format!("the execution timed out after {} ms", timeout.as_millis());
-                    let stop = Stop { nodes, state: &state, started: &started, attempts: &attempts };
-                    self.stop_all(exec, &mut tasks, stop, "failed", &why).await?;
+                    self.stop_all(exec, &mut tasks, stop!(), "failed", &why).await?;
                     return Ok(End::Failed(why));
                 }
             }

@@ -65,6 +65,19 @@ pub struct LogRow {
     pub created_at: DateTime<Utc>,
 }
 
+/// How an execution ended, for [`Store::finish_execution`].
+#[derive(Debug, Clone)]
+pub struct ExecutionEnd<'a> {
+    /// `completed`, `failed` or `cancelled`.
+    pub status: &'a str,
+    /// JSON.
+    pub output: Option<&'a str>,
+    pub error: Option<&'a str>,
+    /// The execution's last log line.
+    pub log: NewLog<'a>,
+    pub at: DateTime<Utc>,
+}
+
 /// A new log line.
 #[derive(Debug, Clone)]
 pub struct NewLog<'a> {
@@ -294,20 +307,10 @@ impl Store {
         })
     }
 
-    /// Ends an execution held by `owner` (`completed`, `failed` or `cancelled`), with its last
-    /// log line, in one transaction. Answers false (and writes nothing) when the lease was lost
-    /// to another instance, which then owns the outcome.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn finish_execution(
-        &self,
-        id: &str,
-        owner: &str,
-        status: &str,
-        output: Option<&str>,
-        error: Option<&str>,
-        log: &NewLog<'_>,
-        at: DateTime<Utc>,
-    ) -> Result<bool> {
+    /// Ends an execution held by `owner`, with its last log line, in one transaction. Answers
+    /// false (and writes nothing) when the lease was lost to another instance, which then owns
+    /// the outcome.
+    pub async fn finish_execution(&self, id: &str, owner: &str, end: &ExecutionEnd<'_>) -> Result<bool> {
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
             let done = sqlx::query(
@@ -317,10 +320,10 @@ impl Store {
             )
             .bind(id)
             .bind(owner)
-            .bind(status)
-            .bind(output)
-            .bind(error)
-            .bind(at)
+            .bind(end.status)
+            .bind(end.output)
+            .bind(end.error)
+            .bind(end.at)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -328,7 +331,7 @@ impl Store {
                 tx.rollback().await?;
                 return Ok(false);
             }
-            insert_logs!(tx, id, std::slice::from_ref(log), at);
+            insert_logs!(tx, id, std::slice::from_ref(&end.log), end.at);
             tx.commit().await?;
             Ok(true)
         })

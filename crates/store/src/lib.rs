@@ -22,7 +22,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub use datasources::DatasourceRow;
-pub use executions::{ExecutionRow, LogRow, NewLog, NodeRunRow};
+pub use executions::{ExecutionEnd, ExecutionRow, LogRow, NewLog, NodeRunRow};
 pub use ids::new_id;
 pub use monitoring::{AlertEventRow, AlertRuleRow, RollupBucket};
 pub use queries::{HistoryEntry, TemplateFilter, TemplateRow};
