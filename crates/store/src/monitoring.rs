@@ -57,6 +57,19 @@ macro_rules! rollup_columns {
     };
 }
 
+/// Adds the proposed row's totals to the existing row `r`'s.
+macro_rules! rollup_sums {
+    () => {
+        "api_requests = r.api_requests + excluded.api_requests, api_errors = r.api_errors + excluded.api_errors, \
+         api_duration_us = r.api_duration_us + excluded.api_duration_us, query_count = r.query_count + excluded.query_count, \
+         query_errors = r.query_errors + excluded.query_errors, query_duration_us = r.query_duration_us + excluded.query_duration_us, \
+         query_rows = r.query_rows + excluded.query_rows, workflow_count = r.workflow_count + excluded.workflow_count, \
+         workflow_failed = r.workflow_failed + excluded.workflow_failed, \
+         workflow_duration_us = r.workflow_duration_us + excluded.workflow_duration_us, \
+         cache_hits = r.cache_hits + excluded.cache_hits, cache_misses = r.cache_misses + excluded.cache_misses"
+    };
+}
+
 macro_rules! rule_columns {
     () => {
         "id, name, description, metric, comparison, threshold, window_minutes, severity, enabled, state, last_value, \
@@ -68,8 +81,16 @@ fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-fn totals_from(row: &impl RowAt, first: usize) -> Result<Totals> {
-    let g = |i: usize| row.u64_at(first + i);
+/// Totals from twelve integer columns starting at `first` (sums: `NULL` when nothing matched).
+fn totals_from<R>(row: &R, first: usize) -> Result<Totals>
+where
+    R: Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let g = |i: usize| -> Result<u64> {
+        Ok(u64::try_from(row.try_get::<Option<i64>, _>(first + i)?.unwrap_or(0)).unwrap_or(0))
+    };
     Ok(Totals {
         api_requests: g(0)?,
         api_errors: g(1)?,
@@ -86,23 +107,6 @@ fn totals_from(row: &impl RowAt, first: usize) -> Result<Totals> {
     })
 }
 
-/// Reads a non-negative integer column of either backend's rows.
-trait RowAt {
-    fn u64_at(&self, i: usize) -> Result<u64>;
-}
-
-impl RowAt for sqlx::sqlite::SqliteRow {
-    fn u64_at(&self, i: usize) -> Result<u64> {
-        Ok(u64::try_from(self.try_get::<Option<i64>, _>(i)?.unwrap_or(0)).unwrap_or(0))
-    }
-}
-
-impl RowAt for sqlx::postgres::PgRow {
-    fn u64_at(&self, i: usize) -> Result<u64> {
-        Ok(u64::try_from(self.try_get::<Option<i64>, _>(i)?.unwrap_or(0)).unwrap_or(0))
-    }
-}
-
 impl Store {
     /// Adds `t` to this instance's rows for `minute` (epoch seconds, a multiple of 60) and
     /// for its hour, in one transaction.
@@ -112,50 +116,16 @@ impl Store {
                 concat!(
                     "INSERT INTO ",
                     $table,
-                    " (",
+                    " AS r (",
                     $key,
                     ", instance_id, ",
                     rollup_columns!(),
-                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-                     ON CONFLICT (",
+                    ") ",
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ",
+                    "ON CONFLICT (",
                     $key,
-                    ", instance_id) DO UPDATE SET \
-                     api_requests = ",
-                    $table,
-                    ".api_requests + excluded.api_requests, \
-                     api_errors = ",
-                    $table,
-                    ".api_errors + excluded.api_errors, \
-                     api_duration_us = ",
-                    $table,
-                    ".api_duration_us + excluded.api_duration_us, \
-                     query_count = ",
-                    $table,
-                    ".query_count + excluded.query_count, \
-                     query_errors = ",
-                    $table,
-                    ".query_errors + excluded.query_errors, \
-                     query_duration_us = ",
-                    $table,
-                    ".query_duration_us + excluded.query_duration_us, \
-                     query_rows = ",
-                    $table,
-                    ".query_rows + excluded.query_rows, \
-                     workflow_count = ",
-                    $table,
-                    ".workflow_count + excluded.workflow_count, \
-                     workflow_failed = ",
-                    $table,
-                    ".workflow_failed + excluded.workflow_failed, \
-                     workflow_duration_us = ",
-                    $table,
-                    ".workflow_duration_us + excluded.workflow_duration_us, \
-                     cache_hits = ",
-                    $table,
-                    ".cache_hits + excluded.cache_hits, \
-                     cache_misses = ",
-                    $table,
-                    ".cache_misses + excluded.cache_misses"
+                    ", instance_id) DO UPDATE SET ",
+                    rollup_sums!()
                 )
             };
         }
