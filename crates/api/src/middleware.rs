@@ -51,15 +51,12 @@ async fn request_context(mut req: Request, next: Next) -> Response {
     // Only the path: query strings may carry tokens (`/ws?token=`), which must not reach logs.
     let path = req.uri().path().to_owned();
     // Metrics are keyed by the route template (`/api/v1/workflows/:id`), never the raw path.
-    let endpoint = match req.extensions().get::<axum::extract::MatchedPath>() {
-        Some(m) => route_template(m.as_str()),
-        None => "unmatched".to_owned(),
-    };
+    let matched = req.extensions().get::<axum::extract::MatchedPath>().cloned();
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
     let mut response = context::scope(ctx, next.run(req)).instrument(span.clone()).await;
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
-    telemetry::api_request(&endpoint, method_label(&method), status, elapsed);
+    record_request(matched.as_ref().map(axum::extract::MatchedPath::as_str), &method, status, elapsed);
     let elapsed_ms = (elapsed.as_secs_f64() * 1e6).round() / 1e3;
     span.in_scope(|| tracing::info!(status, elapsed_ms, "request finished"));
     if let Ok(value) = HeaderValue::from_str(&id) {
@@ -83,10 +80,25 @@ fn method_label(method: &Method) -> &'static str {
     }
 }
 
-/// `/api/v1/workflows/{id}` → `/api/v1/workflows/:id` (the usual notation of metric labels,
-/// which naive Prometheus parsers also read).
-fn route_template(path: &str) -> String {
-    path.replace('{', ":").replace('}', "")
+/// Records a request's metrics under its route template written `/api/v1/workflows/:id` (the
+/// usual notation of metric labels, which naive Prometheus parsers also read). Each thread
+/// converts a template once and keeps the label, so the hot path does not allocate.
+fn record_request(template: Option<&str>, method: &Method, status: u16, elapsed: std::time::Duration) {
+    thread_local! {
+        static LABELS: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
+    }
+    let method = method_label(method);
+    match template {
+        None => telemetry::api_request("unmatched", method, status, elapsed),
+        Some(t) if !t.contains('{') => telemetry::api_request(t, method, status, elapsed),
+        Some(t) => LABELS.with(|labels| {
+            let mut labels = labels.borrow_mut();
+            if !labels.contains_key(t) {
+                labels.insert(t.to_owned(), t.replace('{', ":").replace('}', ""));
+            }
+            telemetry::api_request(&labels[t], method, status, elapsed);
+        }),
+    }
 }
 
 fn cors(origins: &[String]) -> Option<CorsLayer> {

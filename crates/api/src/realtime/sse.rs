@@ -111,5 +111,5 @@ where
 {
     let (tx, rx) = tokio::sync::mpsc::channel(64);
     tokio::spawn(f(tx));
-    futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|e| (Ok(e), rx)) })
+    futures_util::StreamExt::map(crate::routes::channel_stream(rx), Ok)
 }

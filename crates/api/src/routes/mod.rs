@@ -80,6 +80,16 @@ async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) ->
     ApiError::new(ErrorCode::METHOD_NOT_ALLOWED, format!("{method} is not allowed on {}", uri.path()))
 }
 
+/// The items a task sends through `rx`, as a stream for a response body; it ends when the
+/// task drops its sender, and is fused (the compression layer may poll once more after the end).
+pub(crate) fn channel_stream<T: Send + 'static>(
+    rx: tokio::sync::mpsc::Receiver<T>,
+) -> impl futures_util::Stream<Item = T> + Send + 'static {
+    futures_util::StreamExt::fuse(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    }))
+}
+
 /// Paging parameters shared by list endpoints: `page` from 1, `pageSize` 1–200 (default 20).
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]

@@ -590,11 +590,7 @@ fn stream_response(
             progress.finish(sent, None).await;
         }
     });
-    // Fused: the compression layer may poll once more after the end.
-    let stream = futures_util::StreamExt::fuse(futures_util::stream::unfold(body_rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    }));
-    let mut response = Response::new(Body::from_stream(stream));
+    let mut response = Response::new(Body::from_stream(super::channel_stream(body_rx)));
     let headers = response.headers_mut();
     if csv {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
