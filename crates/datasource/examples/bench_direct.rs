@@ -1,12 +1,14 @@
 //! Baseline for `bench/query.sh`: the query builder's own SQL for one query, run directly through
 //! the driver (sqlx, one pool) by N concurrent workers for a while; prints requests/s and latency.
 //!
-//! Usage: `bench_direct <sqlite-file> <connections> <seconds> [query-dsl-json]` — with `@total` in
-//! the DSL, each request also runs the count query, as the gateway's `queryPage` does.
+//! Usage: `bench_direct <database> <connections> <seconds> [query-dsl-json]` — `<database>` is a
+//! SQLite file, or `postgres:<db>` / `mysql:<db>` on this machine's local server (users `postgres`
+//! and `root`, no password). With `@total` in the DSL, each request also runs the count query, as
+//! the gateway's `queryPage` does.
 
 use std::time::{Duration, Instant};
 
-use datasource::{Pool, Spec};
+use datasource::{Kind, Pool, Spec};
 use serde_json::json;
 
 #[tokio::main]
@@ -14,7 +16,27 @@ async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (path, workers, seconds) =
         (args[1].clone(), args[2].parse::<usize>().unwrap(), args[3].parse::<u64>().unwrap());
-    let spec = Spec { pool_size: workers as u32, timeout: Duration::from_secs(10), ..Spec::sqlite(path) };
+    let base = Spec { pool_size: workers as u32, timeout: Duration::from_secs(10), ..Spec::sqlite(path.clone()) };
+    let spec = match path.split_once(':') {
+        Some(("postgres", db)) => Spec {
+            kind: Kind::Postgres,
+            host: "127.0.0.1".into(),
+            port: 5432,
+            database: db.into(),
+            username: "postgres".into(),
+            ..base
+        },
+        Some(("mysql", db)) => Spec {
+            kind: Kind::Mysql,
+            host: "127.0.0.1".into(),
+            port: 3306,
+            database: db.into(),
+            username: "root".into(),
+            ..base
+        },
+        _ => base,
+    };
+    let dialect = spec.kind.dialect();
     let pool = Pool::connect(&spec).await.unwrap();
     let catalog = pool.introspect().await.unwrap().catalog();
     let dsl = match args.get(4) {
@@ -23,7 +45,7 @@ async fn main() {
             json!({"tables": [{"name": "orders", "where": {"status": "ENABLED"}, "orderBy": ["created_at-"], "limit": 20, "offset": 100}]})
         }
     };
-    let compiled = query::build(&dsl, &catalog, query::Dialect::Sqlite).unwrap();
+    let compiled = query::build(&dsl, &catalog, dialect).unwrap();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
     for _ in 0..workers {

@@ -24,7 +24,7 @@ use crate::realtime::{TICKET_TTL, issue_ticket};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(ws_ticket))
-        .routes(routes!(history))
+        .routes(routes!(metric_history))
         .routes(routes!(list_rules, create_rule))
         .routes(routes!(alert_events))
         .routes(routes!(get_rule, update_rule, delete_rule))
@@ -150,7 +150,7 @@ fn parse_time(field: &str, value: Option<&str>, problems: &mut Vec<FieldError>) 
 /// `null` for averages).
 #[utoipa::path(get, path = "/api/v1/metrics/query/history", tag = "monitoring", params(HistoryParams),
     security(("bearer" = ["metrics:read"])), responses((status = 200, body = Envelope<History>), (status = 400)))]
-async fn history(
+async fn metric_history(
     State(state): State<AppState>,
     Require(..): Require<MetricsRead>,
     ApiQuery(params): ApiQuery<HistoryParams>,

@@ -27,7 +27,7 @@ use crate::permissions::QueryExecute;
 use crate::realtime::progress::QueryProgress;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(validate)).routes(routes!(execute)).routes(routes!(history))
+    OpenApiRouter::new().routes(routes!(validate)).routes(routes!(execute_query)).routes(routes!(query_history))
 }
 
 /// Rows a table must have before index advice and scan warnings are worth giving.
@@ -610,7 +610,7 @@ fn stream_response(
     security(("bearer" = ["query:execute"])),
     responses((status = 200, body = Envelope<Object>), (status = 400, description = "invalid query, every problem listed"),
               (status = 504, description = "timed out and cancelled")))]
-async fn execute(
+async fn execute_query(
     State(state): State<AppState>,
     Require(principal, ..): Require<QueryExecute>,
     ApiJson(body): ApiJson<ExecuteBody>,
@@ -772,7 +772,7 @@ pub struct HistoryView {
 /// The caller's query history, newest first.
 #[utoipa::path(get, path = "/api/v1/query/history", tag = "query", params(PageParams),
     security(("bearer" = ["query:execute"])), responses((status = 200, body = Envelope<Page<HistoryView>>)))]
-async fn history(
+async fn query_history(
     State(state): State<AppState>,
     Require(principal, ..): Require<QueryExecute>,
     ApiQuery(params): ApiQuery<PageParams>,

@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(publish))
         .routes(routes!(unpublish))
         .routes(routes!(rotate_secret))
-        .routes(routes!(execute))
+        .routes(routes!(execute_workflow))
         .routes(routes!(list_executions))
         .routes(routes!(get_execution))
         .routes(routes!(cancel))
@@ -283,7 +283,7 @@ pub struct AsyncStarted {
 #[utoipa::path(post, path = "/api/v1/workflows/{id}/execute", tag = "workflows", params(("id" = String, Path)),
     request_body = ExecuteBody, security(("bearer" = ["workflow:execute"])),
     responses((status = 200, body = Envelope<Object>), (status = 400), (status = 404)))]
-async fn execute(
+async fn execute_workflow(
     State(state): State<AppState>,
     Require(principal, ..): Require<WorkflowExecute>,
     ApiPath(id): ApiPath<String>,
