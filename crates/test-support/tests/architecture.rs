@@ -52,12 +52,17 @@ fn dependency_rules_hold() {
     assert!(!has("workflow", "engine"), "the pure core does not know its runner");
     // Front doors never import each other.
     assert!(!has("api", "gateway") && !has("gateway", "api"));
+    // The embedded studio is data only: it knows no other Quarry crate, and only `api` serves it.
+    assert!(deps.get("web").is_none_or(|d| d.is_empty()), "web depends on no other Quarry crate");
+    for (krate, list) in &deps {
+        assert!(krate == "api" || krate == "server" || !list.iter().any(|d| d == "web"), "{krate} uses web");
+    }
 }
 
 #[test]
 fn pure_crates_have_no_io_dependencies() {
     let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    for pure in ["errors", "crypto", "rsql", "query", "workflow", "telemetry"] {
+    for pure in ["errors", "crypto", "rsql", "query", "workflow", "telemetry", "web"] {
         let Ok(text) = std::fs::read_to_string(crates.join(pure).join("Cargo.toml")) else {
             continue;
         };

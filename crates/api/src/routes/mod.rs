@@ -7,6 +7,7 @@ mod health;
 mod monitoring;
 pub(crate) mod query;
 mod roles;
+mod studio;
 mod templates;
 mod users;
 mod workflows;
@@ -67,7 +68,7 @@ pub fn router(state: AppState) -> axum::Router {
         .route("/api/v1/openapi.json", axum::routing::get(move || async move { axum::Json(doc) }))
         .route("/metrics", axum::routing::get(monitoring::prometheus))
         .merge(crate::realtime::router())
-        .fallback(route_not_found)
+        .fallback(studio::fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
 }

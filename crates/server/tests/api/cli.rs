@@ -71,6 +71,23 @@ fn openapi_subcommand_prints_the_document() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
     assert!(doc["paths"]["/api/v1/users"]["get"]["security"][0]["bearer"][0] == "users:read");
+
+    // Operation ids name the studio's generated endpoints, so they must be unique.
+    let mut ids = std::collections::HashSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            assert!(ids.insert(id.to_owned()), "operationId {id} is used twice");
+        }
+    }
+
+    // The studio generates its API client from a committed copy of the document; it must not drift.
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/openapi.json");
+    let committed: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&committed).unwrap()).unwrap();
+    assert!(
+        committed == doc,
+        "ui/openapi.json is out of date: run `cargo run -p server --bin quarry -- openapi > ui/openapi.json`"
+    );
 }
 
 #[test]

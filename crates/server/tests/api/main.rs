@@ -10,6 +10,7 @@ mod harness;
 mod monitoring;
 mod permissions;
 mod query;
+mod studio;
 mod transport;
 mod users_roles;
 mod workflow_triggers;
