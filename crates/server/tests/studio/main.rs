@@ -51,6 +51,18 @@ fn chromium() -> Option<PathBuf> {
     if installed && path.exists() { Some(path) } else { service_missing("Chromium", "apt-get install chromium failed") }
 }
 
+/// A Chinese font, so the zh-CN screenshots show text rather than boxes. Best effort: the
+/// journeys check text through the DOM, not through pixels.
+fn cjk_font() {
+    let has = Command::new("fc-list").arg(":lang=zh").output().is_ok_and(|o| !o.stdout.is_empty());
+    if !has {
+        let _ = Command::new("apt-get")
+            .args(["install", "-y", "--no-install-recommends", "fonts-wqy-zenhei"])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status();
+    }
+}
+
 #[test]
 fn studio_unit_and_component_tests() {
     npm(&["test"], &[]);
@@ -59,6 +71,7 @@ fn studio_unit_and_component_tests() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn studio_end_to_end_in_chromium() {
     let Some(chromium) = chromium() else { return };
+    cjk_font();
     let server = harness::Server::start(TestStore::new(StoreKind::Sqlite).await.unwrap(), &[]).await;
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e");
     std::fs::create_dir_all(&out).unwrap();
