@@ -392,13 +392,10 @@ pub struct TableView {
     rows: Option<i64>,
     data_length: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Object>>)]
     columns: Option<Vec<datasource::Column>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Object>>)]
     indexes: Option<Vec<datasource::Index>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Object>>)]
     foreign_keys: Option<Vec<datasource::ForeignKey>>,
 }
 

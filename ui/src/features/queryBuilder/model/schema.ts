@@ -1,6 +1,6 @@
-// The datasource's schema as the builder uses it. The OpenAPI document types a table's
-// `columns`, `indexes` and `foreignKeys` only as `object[]`, so they are read defensively here.
-import type { TableView } from '../../../api/generated';
+// The datasource's schema as the builder uses it, from the generated `TableView` (asked for with
+// its columns, indexes and foreign keys).
+import type { ForeignKey, TableView } from '../../../api/generated';
 import type { OnPair, TableConfig } from './types';
 import { valueKind, type ValueKind } from './values';
 
@@ -16,12 +16,7 @@ export interface SchemaColumn {
   indexed: boolean;
 }
 
-export interface SchemaForeignKey {
-  name: string;
-  columns: string[];
-  referencedTable: string;
-  referencedColumns: string[];
-}
+export type SchemaForeignKey = ForeignKey;
 
 export interface SchemaTable {
   name: string;
@@ -32,41 +27,24 @@ export interface SchemaTable {
   foreignKeys: SchemaForeignKey[];
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const rec = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
-
 export function readSchema(tables: readonly TableView[]): SchemaTable[] {
   return tables.map((t) => {
-    const leading = new Set((t.indexes ?? []).map((i) => strs(rec(i).columns)[0]).filter((c): c is string => !!c));
+    const leading = new Set((t.indexes ?? []).map((i) => i.columns[0]).filter((c): c is string => !!c));
     return {
       name: t.name,
       kind: t.kind,
       rows: t.rows ?? null,
       comment: t.comment ?? null,
-      columns: (t.columns ?? []).map((raw) => {
-        const c = rec(raw);
-        const name = str(c.name) ?? '';
-        const key = str(c.key);
-        return {
-          name,
-          type: str(c.type) ?? '',
-          fullType: str(c.fullType) ?? str(c.type) ?? '',
-          nullable: c.nullable === true,
-          key,
-          comment: str(c.comment),
-          indexed: leading.has(name) || key === 'PRI',
-        };
-      }),
-      foreignKeys: (t.foreignKeys ?? []).map((raw) => {
-        const f = rec(raw);
-        return {
-          name: str(f.name) ?? '',
-          columns: strs(f.columns),
-          referencedTable: str(f.referencedTable) ?? '',
-          referencedColumns: strs(f.referencedColumns),
-        };
-      }),
+      columns: (t.columns ?? []).map((c) => ({
+        name: c.name,
+        type: c.type,
+        fullType: c.fullType || c.type,
+        nullable: c.nullable,
+        key: c.key ?? null,
+        comment: c.comment ?? null,
+        indexed: leading.has(c.name) || c.key === 'PRI',
+      })),
+      foreignKeys: t.foreignKeys ?? [],
     };
   });
 }
