@@ -15,9 +15,10 @@ use axum::response::{IntoResponse, Response};
 use errors::ErrorCode;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
+use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::hub::timestamp;
+use super::hub::{Event, timestamp};
 use super::{Caller, ConnectParams, admit, check_live, parse_names, selected};
 use crate::AppState;
 use crate::error::ApiError;
@@ -65,8 +66,11 @@ async fn upgrade(
         return ApiError::new(ErrorCode::FORBIDDEN, "permission \"metrics:read\" required").into_response();
     }
     let names = parse_names(params.names.as_deref());
+    // Subscribed before the handshake answers: an event published once the client holds an
+    // open socket reaches it, however late the session task gets to run.
+    let events = state.hub.subscribe();
     ws.max_message_size(64 * 1024).on_upgrade(move |socket| async move {
-        session(state, socket, caller, mode, names).await;
+        session(state, socket, caller, mode, names, events).await;
         drop(slot);
     })
 }
@@ -80,12 +84,18 @@ fn notice(message: &str, dropped: u64) -> Message {
         "data": {"message": message, "dropped": dropped}}))
 }
 
-async fn session(state: AppState, socket: WebSocket, caller: Caller, mode: Mode, mut names: Vec<String>) {
+async fn session(
+    state: AppState,
+    socket: WebSocket,
+    caller: Caller,
+    mode: Mode,
+    mut names: Vec<String>,
+    mut events: broadcast::Receiver<Arc<Event>>,
+) {
     let (mut sink, mut incoming) = socket.split();
     let realtime = state.settings.realtime.clone();
     let wants_metrics = caller.principal.allows("metrics:read");
     let mut feed = state.feed.clone();
-    let mut events = state.hub.subscribe();
     let mut heartbeat = tokio::time::interval(realtime.heartbeat);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     heartbeat.tick().await;
