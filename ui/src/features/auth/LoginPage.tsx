@@ -61,7 +61,8 @@ export default function LoginPage() {
   const [login, { isLoading }] = useLoginMutation();
   const [problem, setProblem] = useState<string | null>(null);
   const [throttled, throttle] = useCountdown();
-  const target = safeRedirect(params.get('redirect'));
+  // `redirect_url` is the name seed 003's Oinone front ends use.
+  const target = safeRedirect(params.get('redirect') ?? params.get('redirect_url'));
 
   if (authenticated && !isLoading) return <Navigate to={target} replace />;
 
