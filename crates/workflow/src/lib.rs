@@ -24,7 +24,7 @@ pub use expr::{EvalError, Expr, ExprError, Path, Segment, parse};
 pub use interpolate::{interpolate, template_references};
 pub use model::{Definition, Edge, EdgeCondition, Node, NodeType, Position, Variable, VariableType};
 pub use schedule::{CatchUp, Due, InvalidCron, ScheduleTrigger};
-pub use trigger::{Trigger, TriggerKind, WebhookTrigger};
+pub use trigger::{Trigger, TriggerKind, WebhookTrigger, read_schedule};
 pub use validate::{MAX_NODES, Problem, ValidDefinition, validate};
 
 #[cfg(test)]

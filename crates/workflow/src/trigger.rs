@@ -89,6 +89,26 @@ fn is_slug(s: &str, max: usize) -> bool {
     (1..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// Reads a `schedule` trigger's `config` alone (`{"cron", "timezone", "catchUp"}`) exactly as a
+/// definition's trigger is read, for previews: problems carry the config's field names as paths
+/// (`cron`, `timezone`).
+pub fn read_schedule(config: &Value) -> Result<ScheduleTrigger, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let trigger = serde_json::json!({"type": "schedule", "config": config});
+    let read = read_all(std::slice::from_ref(&trigger), &mut problems);
+    if !problems.is_empty() {
+        for p in &mut problems {
+            let path = p.path.strip_prefix("triggers[0]").unwrap_or(&p.path);
+            p.path = path.strip_prefix(".config.").or_else(|| path.strip_prefix('.')).unwrap_or(path).to_owned();
+        }
+        return Err(problems);
+    }
+    match read.into_iter().next().map(|t| t.kind) {
+        Some(TriggerKind::Schedule(s)) => Ok(s),
+        _ => Err(vec![Problem { path: "config".into(), code: "invalid_field", message: "not a schedule".into() }]),
+    }
+}
+
 /// Reads the triggers of a definition, pushing every problem (paths `triggers[1].config.cron`…).
 /// The result lists the triggers that were read; it is parallel to `values` when no problem was pushed.
 pub(crate) fn read_all(values: &[Value], problems: &mut Vec<Problem>) -> Vec<Trigger> {

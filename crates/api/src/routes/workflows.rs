@@ -23,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_workflows, create_workflow))
         .routes(routes!(validate_workflow))
+        .routes(routes!(cron_preview))
         .routes(routes!(get_workflow, update_workflow, delete_workflow))
         .routes(routes!(versions))
         .routes(routes!(publish))
@@ -144,6 +145,73 @@ async fn validate_workflow(
         })),
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct CronPreviewParams {
+    /// A schedule trigger's cron expression, as in a definition.
+    cron: Option<String>,
+    /// An IANA time zone (default `UTC`).
+    timezone: Option<String>,
+    /// How many fire times, 1 to 50 (default 5).
+    count: Option<usize>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CronPreview {
+    cron: String,
+    timezone: String,
+    /// The next fire times after now, in UTC (RFC 3339).
+    next: Vec<String>,
+    /// The same times on the trigger's wall clock, with its UTC offset.
+    next_local: Vec<String>,
+}
+
+/// The next fire times of a schedule trigger's cron expression and time zone, read exactly as a
+/// saved definition's trigger is (same errors, with `cron` and `timezone` as paths).
+#[utoipa::path(get, path = "/api/v1/workflows/cron-preview", tag = "workflows", params(CronPreviewParams),
+    security(("bearer" = ["workflow:read"])),
+    responses((status = 200, body = Envelope<CronPreview>), (status = 400, description = "every problem of the cron expression and time zone")))]
+async fn cron_preview(
+    Require(..): Require<WorkflowRead>,
+    ApiQuery(params): ApiQuery<CronPreviewParams>,
+) -> ApiResult<Ok<CronPreview>> {
+    let count = params.count.unwrap_or(5);
+    let mut config = serde_json::Map::new();
+    if let Some(cron) = params.cron {
+        config.insert("cron".into(), Value::String(cron));
+    }
+    if let Some(tz) = params.timezone.filter(|t| !t.is_empty()) {
+        config.insert("timezone".into(), Value::String(tz));
+    }
+    let mut problems: Vec<FieldError> = Vec::new();
+    if !(1..=50).contains(&count) {
+        problems.push(FieldError::new("count", "out_of_range", "count must be between 1 and 50"));
+    }
+    let schedule = workflow::read_schedule(&Value::Object(config))
+        .map_err(|found| found.into_iter().map(|p| FieldError::new(p.path, p.code, p.message)).collect::<Vec<_>>());
+    let schedule = match schedule {
+        Result::Ok(s) if problems.is_empty() => s,
+        Result::Ok(_) => return Err(ApiError::validation(problems)),
+        Err(found) => {
+            problems.extend(found);
+            return Err(ApiError::validation(problems));
+        }
+    };
+    let next = schedule.upcoming(chrono::Utc::now(), count);
+    let tz = schedule.timezone;
+    Result::Ok(ok(CronPreview {
+        cron: schedule.cron().to_owned(),
+        timezone: tz.name().to_owned(),
+        next: next.iter().map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).collect(),
+        next_local: next
+            .iter()
+            .map(|t| t.with_timezone(&tz).to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+            .collect(),
+    }))
 }
 
 #[derive(Deserialize, IntoParams)]

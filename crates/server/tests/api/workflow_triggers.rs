@@ -174,3 +174,40 @@ async fn schedules_fire_once_per_time_across_two_instances() {
     assert_eq!(executions(&c, &id).await["total"], after, "unpublished: no more fires");
     drop(second);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cron_previews_list_the_next_fire_times_and_every_problem() {
+    let Some(store) = TestStore::new(StoreKind::Sqlite).await else { return };
+    let s = Server::start(store, &[]).await;
+    let admin = s.admin().await;
+    // Weekdays at 09:00 in Shanghai (UTC+8, no daylight saving): 01:00 UTC, never on a weekend.
+    let a = s
+        .get("/api/v1/workflows/cron-preview?cron=0%209%20*%20*%20MON-FRI&timezone=Asia/Shanghai&count=7", Some(&admin))
+        .await;
+    let a = a.expect(200, 0);
+    let next: Vec<chrono::DateTime<chrono::Utc>> =
+        a.data()["next"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().parse().unwrap()).collect();
+    assert_eq!(next.len(), 7);
+    assert!(next.windows(2).all(|w| w[0] < w[1]), "{next:?}");
+    assert!(next[0] > chrono::Utc::now());
+    use chrono::{Datelike, Timelike};
+    for t in &next {
+        assert_eq!((t.hour(), t.minute(), t.second()), (1, 0, 0), "{t}");
+        let local = t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+        assert!(local.weekday().num_days_from_monday() < 5, "{t} is a weekend in Shanghai");
+    }
+    assert!(a.data()["nextLocal"][0].as_str().unwrap().ends_with("T09:00:00+08:00"), "{}", a.body);
+    assert_eq!(a.data()["timezone"], "Asia/Shanghai");
+
+    // Every problem at its path, as when a definition is saved; the misspelt zone gets a suggestion.
+    let bad = s
+        .get("/api/v1/workflows/cron-preview?cron=61%20*%20*%20*%20*&timezone=Asia/Shangai&count=0", Some(&admin))
+        .await;
+    let bad = bad.expect(400, 1000);
+    let paths: Vec<&str> = bad.body["errors"].as_array().unwrap().iter().filter_map(|e| e["path"].as_str()).collect();
+    assert_eq!(paths, ["count", "cron", "timezone"], "{}", bad.body);
+    assert!(bad.body.to_string().contains("Asia/Shanghai"), "{}", bad.body);
+    s.get("/api/v1/workflows/cron-preview", Some(&admin)).await.expect(400, 1000);
+    s.get("/api/v1/workflows/cron-preview?cron=0%200%2030%202%20*", Some(&admin)).await.expect(400, 1000);
+    s.get("/api/v1/workflows/cron-preview?cron=@daily", None).await.expect(401, 2000);
+}
