@@ -8,6 +8,7 @@ import { useMeQuery } from '../api/generated';
 import { LogoMark } from '../common/LogoMark';
 import { Loading } from '../common/Loading';
 import { useSignOut } from '../features/auth/useSignOut';
+import { RealtimeNotifier } from '../features/monitoring/RealtimeNotifier';
 import { useT } from '../i18n';
 import { ErrorBoundary } from './ErrorBoundary';
 import { useAppSelector } from './hooks';
@@ -78,6 +79,7 @@ export function Shell() {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
+      <RealtimeNotifier />
       <Sider
         collapsible
         collapsed={collapsed}

@@ -136,18 +136,36 @@ describe('RealtimeSocket', () => {
     socket.stop();
   });
 
-  it('stops for good on close code 4001', async () => {
-    const { socket, getTicket, states } = make();
+  it('after close code 4001 asks for a fresh ticket, and stops when it is refused', async () => {
+    const getTicket = vi
+      .fn<() => Promise<string>>()
+      .mockResolvedValueOnce('t1')
+      .mockRejectedValueOnce({ status: 401, code: 2000, message: 'session revoked', errors: [] });
+    const { socket, states } = make({ getTicket });
     socket.start();
     await flush();
     last().open();
+    last().receive({ type: 'pong' });
     last().drop(4001, 'token expired');
-    expect(socket.state).toBe('closed');
     expect(socket.lastClose).toEqual({ code: 4001, reason: 'token expired' });
+    expect(socket.state).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(getTicket).toHaveBeenCalledTimes(2);
+    expect(socket.state).toBe('closed');
     await vi.advanceTimersByTimeAsync(120_000);
-    expect(getTicket).toHaveBeenCalledTimes(1);
+    expect(getTicket).toHaveBeenCalledTimes(2);
     expect(FakeSocket.all).toHaveLength(1);
-    expect(states).toEqual(['connecting', 'open', 'closed']);
+    expect(states).toEqual(['connecting', 'open', 'reconnecting', 'closed']);
+  });
+
+  it('stops when the server has no ticket endpoint (404)', async () => {
+    const getTicket = vi.fn<() => Promise<string>>().mockRejectedValue({ status: 404, code: 3000, message: 'no route', errors: [] });
+    const { socket } = make({ getTicket });
+    socket.start();
+    await flush();
+    expect(socket.state).toBe('closed');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(getTicket).toHaveBeenCalledTimes(1);
   });
 
   it('stops when no ticket can be had for the session (401), retries on network errors', async () => {
@@ -164,6 +182,14 @@ describe('RealtimeSocket', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(getTicket).toHaveBeenCalledTimes(2);
     expect(FakeSocket.all).toHaveLength(0);
+  });
+
+  it('stays closed where there is no WebSocket', async () => {
+    const { socket, getTicket } = make({ WebSocketImpl: undefined as unknown as SocketFactory });
+    socket.start();
+    await flush();
+    expect(socket.state).toBe('closed');
+    expect(getTicket).not.toHaveBeenCalled();
   });
 
   it('delivers parsed messages to subscribers until they unsubscribe', async () => {

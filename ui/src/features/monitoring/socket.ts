@@ -2,7 +2,9 @@
 // to `/ws/metrics` or `/ws`, opened with a fresh single-use ticket from `POST /auth/ws-ticket` on
 // every attempt, a `{"type":"ping"}` heartbeat every 30 s, and reconnection with exponential backoff
 // (1 s doubling to 30 s, back to 1 s once a connection proved good). Close code 4001 (credential
-// expired or revoked) stops it for good: the API client sends the user to the login page.
+// expired or revoked) is retried like any other close: the connection only lives as long as an
+// access token would, so a healthy session reconnects with a fresh ticket (the API client refreshes
+// the token to get it), while a revoked one is refused the ticket (401) and the socket stops there.
 import { apiFetch } from '../../api/apiFetch';
 import { isApiError } from '../../api/errors';
 
@@ -141,13 +143,20 @@ export class RealtimeSocket {
 
   private async connect(): Promise<void> {
     const generation = ++this.generation;
+    if (!this.opts.WebSocketImpl) {
+      // No WebSocket in this environment: nothing to connect to, and retrying cannot help.
+      this.stopped = true;
+      this.setState('closed');
+      return;
+    }
     let ticket: string;
     try {
       ticket = await this.opts.getTicket();
     } catch (error) {
       if (generation !== this.generation) return;
-      // Signed out, or not allowed: retrying cannot help (the API client handles the session).
-      if (isApiError(error) && (error.status === 401 || error.status === 403)) {
+      // Signed out, not allowed, or a server without tickets: retrying cannot help (the API client
+      // handles the session).
+      if (isApiError(error) && (error.status === 401 || error.status === 403 || error.status === 404)) {
         this.lastClose = { code: error.status, reason: error.message };
         this.stopped = true;
         this.setState('closed');
@@ -184,11 +193,6 @@ export class RealtimeSocket {
       this.ws = null;
       this.clearTimers();
       this.lastClose = { code: event.code, reason: event.reason };
-      if (event.code === CLOSE_CREDENTIAL) {
-        this.stopped = true;
-        this.setState('closed');
-        return;
-      }
       this.scheduleReconnect();
     };
     // An error is always followed by a close, which decides what happens next.
