@@ -1,0 +1,137 @@
+// The canvas: @xyflow/react over the definition. Positions, connections, deletions and the
+// selection are written back through the designer (so undo sees them).
+import {
+  applyNodeChanges,
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+  type NodeTypes,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useT } from '../../../i18n';
+import { toFlowEdges, toFlowNodes, withPositions, type FlowNode } from '../model/flow';
+import { connect, NODE_TYPES, type NodeType, type Position } from '../model/types';
+import { NodeCard } from './NodeCard';
+import { DRAG_TYPE } from './Palette';
+import type { Designer } from './useDesigner';
+
+const nodeTypes: NodeTypes = { workflow: NodeCard };
+
+export interface CanvasProps {
+  designer: Designer;
+  readOnly: boolean;
+  status: Record<string, string>;
+  problemCounts: Record<string, number>;
+  onAdd: (type: NodeType, position: Position) => void;
+  onNodeClicked?: (id: string) => void;
+}
+
+export function Canvas({ designer, readOnly, status, problemCounts, onAdd, onNodeClicked }: CanvasProps) {
+  const t = useT();
+  const flow = useReactFlow();
+  const { definition, selection } = designer;
+  const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
+  const [nodes, setNodes] = useState<FlowNode[]>([]);
+  const dragCount = useRef(0);
+
+  // Rebuilt from the definition, keeping what React Flow measured.
+  useEffect(() => {
+    setNodes((prev) => {
+      const byId = new Map(prev.map((n) => [n.id, n]));
+      return toFlowNodes(definition, { status, problems: problemCounts, selected: selectedNodes }).map((n) => {
+        const old = byId.get(n.id);
+        return old ? { ...old, ...n, measured: old.measured, width: old.width, height: old.height } : n;
+      });
+    });
+  }, [definition, status, problemCounts, selectedNodes]);
+
+  const edges = useMemo(() => toFlowEdges(definition, selection.edge ? new Set([selection.edge]) : undefined), [definition, selection.edge]);
+
+  const onNodesChange = (changes: NodeChange<FlowNode>[]) => {
+    setNodes((prev) => applyNodeChanges(changes, prev));
+    const moved: Record<string, Position> = {};
+    for (const c of changes) if (c.type === 'position' && c.position) moved[c.id] = c.position;
+    if (Object.keys(moved).length && !readOnly) designer.change((d) => withPositions(d, moved), `move:${dragCount.current}`);
+    const picks = changes.filter((c) => c.type === 'select');
+    if (picks.length) {
+      const next = new Set(selection.nodes);
+      for (const c of picks) if (c.type === 'select') (c.selected ? next.add(c.id) : next.delete(c.id));
+      designer.select({ nodes: [...next], edge: next.size ? undefined : selection.edge });
+    }
+  };
+  const onEdgesChange = (changes: EdgeChange[]) => {
+    for (const c of changes) {
+      if (c.type === 'select' && c.selected) designer.select({ nodes: [], edge: c.id });
+      if (c.type === 'select' && !c.selected && selection.edge === c.id) designer.select({ nodes: selection.nodes });
+    }
+  };
+  const onConnect = (c: Connection) => {
+    if (!readOnly && c.source && c.target) designer.change((d) => connect(d, c.source, c.target, null));
+  };
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    const type = e.dataTransfer.getData(DRAG_TYPE) as NodeType;
+    if (readOnly || !NODE_TYPES.includes(type)) return;
+    onAdd(type, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const target = e.target as HTMLElement;
+    if (target.closest('input, textarea, select, [contenteditable="true"]')) return;
+    const mod = e.ctrlKey || e.metaKey;
+    if (!mod || readOnly) return;
+    const key = e.key.toLowerCase();
+    if (key === 'z' && !e.shiftKey) designer.undo();
+    else if (key === 'y' || (key === 'z' && e.shiftKey)) designer.redo();
+    else if (key === 'c') designer.copy();
+    else if (key === 'v') designer.paste();
+    else return;
+    e.preventDefault();
+  };
+
+  return (
+    <div className="wf-canvas" data-testid="wf-canvas" tabIndex={0} onKeyDown={onKeyDown} aria-label={t('wf.canvas')}>
+      <ReactFlow<FlowNode>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onNodeDragStart={() => (dragCount.current += 1)}
+        onNodeClick={(_, node) => onNodeClicked?.(node.id)}
+        onPaneClick={() => designer.select({ nodes: [] })}
+        onDelete={({ nodes: gone, edges: goneEdges }) => {
+          if (readOnly) return;
+          designer.change((d) => ({
+            ...d,
+            nodes: d.nodes.filter((n) => !gone.some((g) => g.id === n.id)),
+            edges: d.edges.filter((x) => !goneEdges.some((g) => g.id === x.id) && !gone.some((g) => g.id === x.from || g.id === x.to)),
+          }));
+          designer.select({ nodes: [] });
+        }}
+        onDragOver={(e) => {
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'move';
+        }}
+        onDrop={onDrop}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+        fitView
+        proOptions={{ hideAttribution: true }}
+      >
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable />
+        <Background />
+      </ReactFlow>
+    </div>
+  );
+}
