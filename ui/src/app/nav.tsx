@@ -1,7 +1,10 @@
 // The sider's entries, in order. An entry shows when a route in routes.tsx carries its navKey and
 // the user holds that route's permission.
 import {
+  AlertOutlined,
   ApartmentOutlined,
+  BranchesOutlined,
+  DashboardOutlined,
   DatabaseOutlined,
   HistoryOutlined,
   SafetyCertificateOutlined,
@@ -14,7 +17,7 @@ import type { ReactNode } from 'react';
 import { checkPermissions } from '../common/permissions';
 import { routes as defaultRoutes, type AppRoute } from './routes';
 
-export type NavKey = 'datasources' | 'query' | 'templates' | 'history' | 'data' | 'admin.users' | 'admin.roles';
+export type NavKey = 'datasources' | 'query' | 'templates' | 'history' | 'data' | 'workflows' | 'monitoring' | 'alerts' | 'admin.users' | 'admin.roles';
 
 export interface NavEntry {
   key: NavKey;
@@ -31,6 +34,9 @@ export const navEntries: NavEntry[] = [
   { key: 'templates', path: '/templates', label: 'nav.templates', icon: <SnippetsOutlined /> },
   { key: 'history', path: '/history', label: 'nav.history', icon: <HistoryOutlined /> },
   { key: 'data', path: '/data', label: 'nav.data', icon: <TableOutlined /> },
+  { key: 'workflows', path: '/workflows', label: 'nav.workflows', icon: <BranchesOutlined /> },
+  { key: 'monitoring', path: '/monitoring', label: 'nav.monitoring', icon: <DashboardOutlined /> },
+  { key: 'alerts', path: '/monitoring/alerts', label: 'nav.alerts', icon: <AlertOutlined /> },
   { key: 'admin.users', path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, group: 'admin' },
   { key: 'admin.roles', path: '/admin/roles', label: 'nav.roles', icon: <SafetyCertificateOutlined />, group: 'admin' },
 ];

@@ -22,6 +22,12 @@ export const routes: AppRoute[] = [
   { path: '/history', element: lazy(() => import('../features/history/HistoryPage')), permission: 'query:execute', navKey: 'history' },
   { path: '/data', element: lazy(() => import('../features/dataPages/DataHomePage')), permission: 'datasource:read', navKey: 'data' },
   { path: '/data/:module/:model', element: lazy(() => import('../features/dataPages/ModelPage')), permission: 'datasource:read', navKey: 'data' },
+  { path: '/workflows', element: lazy(() => import('../features/workflows/WorkflowsPage')), permission: 'workflow:read', navKey: 'workflows' },
+  { path: '/workflows/new', element: lazy(() => import('../features/workflows/WorkflowDesignerPage')), permission: 'workflow:write', navKey: 'workflows' },
+  { path: '/workflows/:id', element: lazy(() => import('../features/workflows/WorkflowDesignerPage')), permission: 'workflow:read', navKey: 'workflows' },
+  { path: '/workflows/:id/executions', element: lazy(() => import('../features/workflows/ExecutionsPage')), permission: 'workflow:read', navKey: 'workflows' },
+  { path: '/monitoring', element: lazy(() => import('../features/monitoring/DashboardPage')), permission: 'metrics:read', navKey: 'monitoring' },
+  { path: '/monitoring/alerts', element: lazy(() => import('../features/monitoring/AlertsPage')), permission: 'metrics:read', navKey: 'alerts' },
   { path: '/admin/users', element: lazy(() => import('../features/admin/UsersPage')), permission: 'users:read', navKey: 'admin.users' },
   { path: '/admin/roles', element: lazy(() => import('../features/admin/RolesPage')), permission: 'roles:read', navKey: 'admin.roles' },
 ];
