@@ -216,6 +216,8 @@ async fn relay_workflow_events(state: AppState) {
                 "title": "Workflow execution finished",
                 "message": message,
                 "link": format!("/api/v1/executions/{}", event.execution_id),
+                "executionId": event.execution_id,
+                "workflowId": event.workflow_id,
             });
             state.hub.publish(Event::new("notification", Audience::User(user.clone()), data)).await;
         }

@@ -2,13 +2,14 @@
 // language and theme switches and the user menu, and the page itself (lazy, behind an error boundary).
 import { LogoutOutlined, MenuFoldOutlined, MenuUnfoldOutlined, UserOutlined } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Flex, Layout, Menu, Space, Tag, theme, Typography, type MenuProps } from 'antd';
-import { Suspense, useMemo, useState } from 'react';
+import { Suspense, useEffect, useMemo, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useMeQuery } from '../api/generated';
 import { LogoMark } from '../common/LogoMark';
 import { Loading } from '../common/Loading';
 import { useSignOut } from '../features/auth/useSignOut';
 import { RealtimeNotifier } from '../features/monitoring/RealtimeNotifier';
+import { setNotificationNavigator } from './notify';
 import { useT } from '../i18n';
 import { ErrorBoundary } from './ErrorBoundary';
 import { useAppSelector } from './hooks';
@@ -63,6 +64,10 @@ export function Shell() {
   const { token } = theme.useToken();
   const navigate = useNavigate();
   const location = useLocation();
+  useEffect(() => {
+    setNotificationNavigator((to) => void navigate(to));
+    return () => setNotificationNavigator(null);
+  }, [navigate]);
   const permissions = useAppSelector((state) => state.user.permissions);
   const authenticated = useAppSelector((state) => state.user.isAuthenticated);
   const [collapsed, setCollapsed] = useState(false);

@@ -309,6 +309,8 @@ async fn websockets_authenticate_push_metrics_and_answer_pings() {
     assert_eq!(note["data"]["level"], "success", "{note}");
     assert!(note["data"]["message"].as_str().unwrap().contains(&exec), "{note}");
     assert_eq!(note["data"]["link"], format!("/api/v1/executions/{exec}"));
+    assert_eq!(note["data"]["executionId"], exec.as_str());
+    assert_eq!(note["data"]["workflowId"], wf.as_str());
     // The other user's socket carries nothing about it (it only gets pings; a ping reply proves it is live).
     theirs.send(Message::text(r#"{"type":"ping"}"#)).await.unwrap();
     assert_eq!(next_json(&mut theirs).await.unwrap()["type"], "pong");

@@ -51,7 +51,8 @@ export function handleRealtimeMessage(message: RealtimeMessage, dispatch: AppDis
       level: note.level,
       key,
       title: note.title,
-      description: [note.message, note.link ? t('mon.notify.link', { link: note.link }) : ''].filter(Boolean).join('\n') || undefined,
+      description: [note.message, note.link && !note.studioPath ? t('mon.notify.link', { link: note.link }) : ''].filter(Boolean).join('\n') || undefined,
+      link: note.studioPath ? { label: t('mon.notify.openExecution'), to: note.studioPath } : undefined,
     });
   }
 }

@@ -67,7 +67,12 @@ describe('realtime messages', () => {
       title: 'Run failed',
       message: 'node 2',
       link: '/workflows/wf_1/executions',
+      studioPath: null,
     });
+    // A workflow execution's notification links to the execution in the studio.
+    expect(parseNotification({ level: 'success', title: 'Done', link: '/api/v1/executions/exec_2', executionId: 'exec_2', workflowId: 'wf_1' })?.studioPath).toBe(
+      '/workflows/wf_1/executions?open=exec_2',
+    );
     expect(parseNotification({ level: 'loud', title: 't' })?.level).toBe('info');
     expect(parseNotification({ level: 'error' })).toBeNull();
   });

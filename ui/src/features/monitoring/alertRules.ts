@@ -91,6 +91,8 @@ export interface NotificationMessage {
   title: string;
   message: string;
   link: string | null;
+  /** Where the studio shows what the notification is about (a workflow execution), if anywhere. */
+  studioPath: string | null;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -129,7 +131,14 @@ export function parseNotification(data: unknown): NotificationMessage | null {
     title,
     message: str(d.message) ?? '',
     link: str(d.link),
+    studioPath: executionPath(str(d.workflowId), str(d.executionId)),
   };
+}
+
+/** The studio page of one execution: its workflow's history with the execution opened. */
+export function executionPath(workflowId: string | null, executionId: string | null): string | null {
+  if (!workflowId || !executionId) return null;
+  return `/workflows/${encodeURIComponent(workflowId)}/executions?open=${encodeURIComponent(executionId)}`;
 }
 
 /** A firing alert is as loud as its severity; a resolved one is good news. */

@@ -5,7 +5,7 @@ import { Button, Drawer, Flex, Select, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { HTMLAttributes, KeyboardEvent } from 'react';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useListExecutionsQuery } from '../../api/generated';
 import { EmptyState } from '../../common/EmptyState';
 import { ErrorState } from '../../common/ErrorState';
@@ -21,7 +21,9 @@ export default function ExecutionsPage() {
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
   const [status, setStatus] = useState<string>();
-  const [openId, setOpenId] = useState<string>();
+  // `?open=<executionId>` (a notification's link) opens that execution at once.
+  const [search] = useSearchParams();
+  const [openId, setOpenId] = useState<string | undefined>(() => search.get('open') ?? undefined);
   const list = useListExecutionsQuery({ id, page, pageSize, status }, { skip: !id });
   const data = toExecutionPage((list.data as { data?: unknown } | undefined)?.data);
 

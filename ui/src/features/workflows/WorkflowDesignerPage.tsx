@@ -14,7 +14,7 @@ import {
   UndoOutlined,
   UnorderedListOutlined,
 } from '@ant-design/icons';
-import { ReactFlowProvider } from '@xyflow/react';
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import {
@@ -92,6 +92,7 @@ function DesignerView({ workflowId, saved, viewingVersion }: ViewProps) {
   const initial = useMemo<Definition>(() => (saved ? definitionOf(saved) : emptyDefinition(t('wf.untitled'))), []); // eslint-disable-line react-hooks/exhaustive-deps
   const designer = useDesigner(initial);
   const def = designer.definition;
+  const flow = useReactFlow();
 
   const [server, setServer] = useState<Problem[]>([]);
   const [secret, setSecret] = useState<string | null>(() => (location.state as { signingSecret?: string } | null)?.signingSecret ?? null);
@@ -204,7 +205,12 @@ function DesignerView({ workflowId, saved, viewingVersion }: ViewProps) {
               <Tooltip title={t('wf.redo')}>
                 <Button icon={<RedoOutlined />} aria-label={t('wf.redo')} data-testid="wf-redo" disabled={!designer.canRedo} onClick={designer.redo} />
               </Tooltip>
-              <Button icon={<ApartmentOutlined />} data-testid="wf-layout" onClick={() => designer.change(applyLayout)}>
+              <Button icon={<ApartmentOutlined />} data-testid="wf-layout" onClick={() => {
+                  designer.change(applyLayout);
+                  // Once React Flow has the new positions, the laid-out graph is brought into view.
+                  requestAnimationFrame(() => void flow.fitView({ padding: 0.15, duration: 200 }));
+                }}
+              >
                 {t('wf.layout')}
               </Button>
               <PermissionGate permissions="workflow:write">

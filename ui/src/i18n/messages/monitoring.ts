@@ -144,6 +144,7 @@ const en = {
   'mon.notify.fallback': 'Metric {metric} crossed its threshold.',
   'mon.notify.seeAlerts': 'Details: Monitoring → Alerts (/monitoring/alerts)',
   'mon.notify.link': 'Open: {link}',
+  'mon.notify.openExecution': 'Open the execution',
 };
 
 const zh: typeof en = {
@@ -291,6 +292,7 @@ const zh: typeof en = {
   'mon.notify.fallback': '指标 {metric} 越过了阈值。',
   'mon.notify.seeAlerts': '详情：监控 → 告警（/monitoring/alerts）',
   'mon.notify.link': '查看：{link}',
+  'mon.notify.openExecution': '查看此次执行',
 };
 
 export default { 'en-US': en, 'zh-CN': zh };

@@ -39,6 +39,27 @@ export function Canvas({ designer, readOnly, status, problemCounts, onAdd, onNod
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const [nodes, setNodes] = useState<FlowNode[]>([]);
   const dragCount = useRef(0);
+  const wrapper = useRef<HTMLDivElement>(null);
+
+  // When the canvas changes height (the execution panel opens or closes), the whole graph is
+  // fitted again, so no node of a running workflow is out of sight.
+  useEffect(() => {
+    const el = wrapper.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    let height = el.clientHeight;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const observer = new ResizeObserver(() => {
+      if (Math.abs(el.clientHeight - height) < 1) return;
+      height = el.clientHeight;
+      clearTimeout(timer);
+      timer = setTimeout(() => void flow.fitView({ padding: 0.15, duration: 200 }), 50);
+    });
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      clearTimeout(timer);
+    };
+  }, [flow]);
 
   // Rebuilt from the definition, keeping what React Flow measured.
   useEffect(() => {
@@ -97,7 +118,7 @@ export function Canvas({ designer, readOnly, status, problemCounts, onAdd, onNod
   };
 
   return (
-    <div className="wf-canvas" data-testid="wf-canvas" tabIndex={0} onKeyDown={onKeyDown} aria-label={t('wf.canvas')}>
+    <div ref={wrapper} className="wf-canvas" data-testid="wf-canvas" tabIndex={0} onKeyDown={onKeyDown} aria-label={t('wf.canvas')}>
       <ReactFlow<FlowNode>
         nodes={nodes}
         edges={edges}
