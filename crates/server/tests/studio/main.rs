@@ -72,7 +72,14 @@ fn studio_unit_and_component_tests() {
 async fn studio_end_to_end_in_chromium() {
     let Some(chromium) = chromium() else { return };
     cjk_font();
-    let server = harness::Server::start(TestStore::new(StoreKind::Sqlite).await.unwrap(), &[]).await;
+    // The workflow journeys call a test server on loopback, and watch an alert fire within seconds.
+    let env = [
+        ("QUARRY_HTTP_ALLOWLIST", "127.0.0.1"),
+        ("QUARRY_ALERT_INTERVAL_MS", "1000"),
+        ("QUARRY_METRICS_FLUSH_MS", "1000"),
+        ("QUARRY_METRICS_INTERVAL_MS", "1000"),
+    ];
+    let server = harness::Server::start(TestStore::new(StoreKind::Sqlite).await.unwrap(), &env).await;
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e");
     std::fs::create_dir_all(&out).unwrap();
     let out = out.canonicalize().unwrap();
