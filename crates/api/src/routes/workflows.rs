@@ -327,7 +327,7 @@ async fn rotate_secret(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
-pub struct ExecuteBody {
+pub struct RunBody {
     /// Values for the workflow's variables.
     #[schema(value_type = Option<Object>)]
     input: Option<Value>,
@@ -349,13 +349,13 @@ pub struct AsyncStarted {
 /// execution (`output`, `logs`, `duration`…). With `options.async` answers at once with a
 /// `monitorUrl`, and POSTs the result to `options.webhook` when given.
 #[utoipa::path(post, path = "/api/v1/workflows/{id}/execute", tag = "workflows", params(("id" = String, Path)),
-    request_body = ExecuteBody, security(("bearer" = ["workflow:execute"])),
+    request_body = RunBody, security(("bearer" = ["workflow:execute"])),
     responses((status = 200, body = Envelope<Object>), (status = 400), (status = 404)))]
 async fn execute_workflow(
     State(state): State<AppState>,
     Require(principal, ..): Require<WorkflowExecute>,
     ApiPath(id): ApiPath<String>,
-    ApiJson(body): ApiJson<ExecuteBody>,
+    ApiJson(body): ApiJson<RunBody>,
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
     let options: engine::ExecOptions = match body.options {

@@ -1,7 +1,7 @@
 // The run form: one typed input per variable, then `execute` with `async: true`.
 import { Alert, Input, InputNumber, Modal, Switch, Typography, type ButtonProps } from 'antd';
 import { useState } from 'react';
-import { useExecuteWorkflowMutation, type ExecuteWorkflowApiArg } from '../../../api/generated';
+import { useExecuteWorkflowMutation } from '../../../api/generated';
 import { errorMessage, isApiError } from '../../../api/errors';
 import { useT } from '../../../i18n';
 import { buildRunInput, type RunFieldValue } from '../model/runInput';
@@ -28,9 +28,7 @@ export function RunModal(props: { workflowId: string; variables: Variable[]; uns
     if (Object.keys(built.errors).length) return;
     setServerError(null);
     try {
-      // The generated client types this body as the query's; the workflow endpoint takes {input, options}.
-      const executeBody = { input: built.input, options: { async: true } } as unknown as ExecuteWorkflowApiArg['executeBody'];
-      const answer = await execute({ id: props.workflowId, executeBody }).unwrap();
+      const answer = await execute({ id: props.workflowId, runBody: { input: built.input, options: { async: true } } }).unwrap();
       const data = (answer as { data?: ExecuteAnswer }).data;
       if (data?.executionId) props.onStarted(data.executionId);
       props.onClose();
