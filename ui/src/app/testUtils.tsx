@@ -1,6 +1,7 @@
 // Helpers for tests: a fake server behind fetch(), a store wired like the app's, and a rendered app.
 import { render } from '@testing-library/react';
-import { RouterProvider } from 'react-router-dom';
+import type { ReactNode } from 'react';
+import { MemoryRouter, Route, Routes, RouterProvider } from 'react-router-dom';
 import { vi } from 'vitest';
 import type { SessionTokens } from '../api/client';
 import { stateFromSession } from '../features/auth/userSlice';
@@ -125,4 +126,21 @@ export function renderApp(store: AppStore, path: string, pages?: AppRoute[]) {
     </AppProviders>,
   );
   return { ...view, router };
+}
+
+/** Renders one page at `path` (matched by `route`) with the app's providers and a fresh store; any other route renders `elsewhere`. */
+export function renderPage(element: ReactNode, { path = '/', route = '/', permissions = ['*'] }: { path?: string; route?: string; permissions?: string[] } = {}) {
+  installDomPolyfills();
+  const { store, teardown } = testStore(tokens({}, permissions));
+  const view = render(
+    <AppProviders store={store}>
+      <MemoryRouter initialEntries={[path]}>
+        <Routes>
+          <Route path={route} element={element} />
+          <Route path="*" element={<div data-testid="elsewhere" />} />
+        </Routes>
+      </MemoryRouter>
+    </AppProviders>,
+  );
+  return { ...view, store, teardown };
 }

@@ -1,26 +1,7 @@
 // Test helpers for the data and datasource pages: rendering a page with the app's providers and
 // store in a memory router (fake server from app/testUtils), and driving antd controls quickly.
-import { fireEvent, render, screen, within } from '@testing-library/react';
-import type { ReactNode } from 'react';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
-import { AppProviders } from '../../app/AppProviders';
-import { installDomPolyfills, testStore, tokens } from '../../app/testUtils';
-
-export function renderPage(element: ReactNode, { path, route, permissions = ['*'] }: { path: string; route: string; permissions?: string[] }) {
-  installDomPolyfills();
-  const { store, teardown } = testStore(tokens({}, permissions));
-  const view = render(
-    <AppProviders store={store}>
-      <MemoryRouter initialEntries={[path]}>
-        <Routes>
-          <Route path={route} element={element} />
-          <Route path="*" element={<div data-testid="elsewhere" />} />
-        </Routes>
-      </MemoryRouter>
-    </AppProviders>,
-  );
-  return { ...view, store, teardown };
-}
+import { fireEvent, screen, within } from '@testing-library/react';
+export { renderPage } from '../../app/testUtils';
 
 /** The GraphQL document and variables of a `/pamirs/...` request body. */
 export function gqlBody(body: string | null): { query: string; variables: Record<string, unknown> } {

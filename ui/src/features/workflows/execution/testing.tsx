@@ -1,27 +1,8 @@
 // Test helpers for the execution views: a page rendered with the app's providers and store in a
 // memory router (fake server from app/testUtils), and a tiny fake EventSource.
-import { act, render } from '@testing-library/react';
-import type { ReactNode } from 'react';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { act } from '@testing-library/react';
 import { vi } from 'vitest';
-import { AppProviders } from '../../../app/AppProviders';
-import { installDomPolyfills, testStore, tokens } from '../../../app/testUtils';
-
-export function renderView(element: ReactNode, { path = '/', route = '/', permissions = ['*'] }: { path?: string; route?: string; permissions?: string[] } = {}) {
-  installDomPolyfills();
-  const { store, teardown } = testStore(tokens({}, permissions));
-  const view = render(
-    <AppProviders store={store}>
-      <MemoryRouter initialEntries={[path]}>
-        <Routes>
-          <Route path={route} element={element} />
-          <Route path="*" element={<div data-testid="elsewhere" />} />
-        </Routes>
-      </MemoryRouter>
-    </AppProviders>,
-  );
-  return { ...view, store, teardown };
-}
+export { renderPage as renderView } from '../../../app/testUtils';
 
 /** Stands in for the browser's EventSource: tests open it, push messages and break it. */
 export class FakeEventSource {
