@@ -4,7 +4,7 @@
 // some requests; an alert rule created and seen firing.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { shot, signIn } from './support';
 
 test.describe.configure({ mode: 'serial' });
@@ -60,6 +60,12 @@ async function choose(page: Page, testId: string, option: string): Promise<void>
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
 }
 
+/** Picks the option matching `option` in an antd Select found by locator. */
+async function chooseIn(page: Page, select: Locator, option: string | RegExp): Promise<void> {
+  await select.click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: option }).first().click();
+}
+
 /** Adds a node of `type` from the palette and returns its id (the node the panel now shows). */
 async function addNode(page: Page, type: string, name: string): Promise<string> {
   const nodes = page.locator('.react-flow__node [data-testid^="wf-node-"][data-status]');
@@ -100,9 +106,23 @@ test('draw the seed order workflow, save, publish, and run it both ways through 
 
   ids.query = await addNode(page, 'query', 'Read the order');
   await choose(page, 'wf-datasource', 'demo (demo)');
-  await page.getByText('Model + RSQL').click();
-  await fill(page, 'wf-model', 'Order');
-  await fill(page, 'wf-rsql', 'orderNo==${orderNo}');
+  // The node's query is built by clicking, in the query builder, with a `${variable}` as a value.
+  await page.getByTestId('wf-query-builder-open').click();
+  const builder = page.getByTestId('wf-query-builder');
+  await builder.getByTestId('schema-table-Order').click();
+  for (const column of ['orderNo', 'stock', 'amount']) await builder.getByTestId(`column-Order.${column}`).click();
+  await builder.getByTestId('add-filter').first().click();
+  const condition = builder.getByTestId('condition').first();
+  await chooseIn(page, condition.getByTestId('condition-field'), /orderNo/);
+  await chooseIn(page, condition.getByTestId('operator-select'), /\(\$eq\)/);
+  await condition.getByTestId('value-input').fill('${orderNo}');
+  // A sample value lets the builder validate and preview the SQL; the node keeps the variable.
+  await builder.getByTestId('variable-orderNo').fill('ORD00000001');
+  await expect(builder.getByTestId('sql-view')).toContainText('"Order"');
+  await shot(page, '29-workflow-query-builder');
+  await page.getByTestId('wf-query-builder-use').click();
+  await expect(builder).toBeHidden();
+  await expect(page.getByTestId('wf-query-json')).toHaveValue(/"Order"[\s\S]*\$\{orderNo\}/);
   await fill(page, 'wf-output', 'order');
   await page.getByTestId('wf-single').click();
 

@@ -1,7 +1,7 @@
 // The side panel of the selected node: its name, the form of its type, its problems, and a
 // "connect to…" control (an edge made without dragging).
 import { Alert, Button, Divider, Input, InputNumber, Segmented, Select, Space, Switch, Typography } from 'antd';
-import { DeleteOutlined, LinkOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, DeleteOutlined, LinkOutlined } from '@ant-design/icons';
 import { useState } from 'react';
 import { useListDatasourcesQuery, useListTemplatesQuery } from '../../../api/generated';
 import { useT, type Translate } from '../../../i18n';
@@ -10,6 +10,7 @@ import { allowedConditions, connect, HTTP_METHODS, removeElements, updateNode, u
 import type { Problem } from '../model/validation';
 import { ExpressionInput, Field, JsonField, KeyValueList, NativeSelect } from './fields';
 import type { Designer } from './useDesigner';
+import { QueryBuilderDialog } from './QueryBuilderDialog';
 
 export function problemText(t: Translate, p: Problem): string {
   if (p.source === 'server') return p.path ? `${p.message} (${p.path})` : (p.message ?? p.code);
@@ -165,6 +166,7 @@ function QueryForm({ config, setConfig, readOnly }: FormProps) {
   const [mode, setMode] = useState<'dsl' | 'model'>(config.model !== undefined && config.query === undefined ? 'model' : 'dsl');
   const dsItems = datasources.data?.data?.items ?? [];
   const tplItems = templates.data?.data?.items ?? [];
+  const [building, setBuilding] = useState(false);
   return (
     <>
       <Field label={t('wf.query.datasource')}>
@@ -217,7 +219,18 @@ function QueryForm({ config, setConfig, readOnly }: FormProps) {
               }}
             />
           </Field>
+          <Button block icon={<ApartmentOutlined />} data-testid="wf-query-builder-open" disabled={readOnly} style={{ marginBottom: 10 }} onClick={() => setBuilding(true)}>
+            {t('wf.query.builder')}
+          </Button>
           <JsonField testId="wf-query-json" label={t('wf.query.dsl')} value={config.query} rows={8} disabled={readOnly} onChange={(v) => setConfig({ query: v }, 'query')} />
+          {building && (
+            <QueryBuilderDialog
+              query={config.query}
+              datasourceId={typeof config.datasourceId === 'string' && config.datasourceId ? config.datasourceId : null}
+              onUse={(query, datasourceId) => setConfig({ query, ...(datasourceId ? { datasourceId } : {}) }, 'builder')}
+              onClose={() => setBuilding(false)}
+            />
+          )}
         </>
       ) : (
         <>
