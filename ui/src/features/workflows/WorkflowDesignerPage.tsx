@@ -41,6 +41,7 @@ import { RunModal } from './designer/RunModal';
 import { SecretModal } from './designer/SecretModal';
 import { SettingsPanel } from './designer/SettingsPanel';
 import { useDesigner } from './designer/useDesigner';
+import { useLeaveGuard } from './designer/useLeaveGuard';
 import { VersionsDrawer } from './designer/VersionsDrawer';
 import './designer/designer.css';
 import { applyLayout } from './model/layout';
@@ -93,6 +94,7 @@ function DesignerView({ workflowId, saved, viewingVersion }: ViewProps) {
   const designer = useDesigner(initial);
   const def = designer.definition;
   const flow = useReactFlow();
+  const guard = useLeaveGuard(designer.dirty && !readOnly);
 
   const [server, setServer] = useState<Problem[]>([]);
   const [secret, setSecret] = useState<string | null>(() => (location.state as { signingSecret?: string } | null)?.signingSecret ?? null);
@@ -143,7 +145,10 @@ function DesignerView({ workflowId, saved, viewingVersion }: ViewProps) {
         designer.markSaved();
         setServer([]);
         notify({ level: 'success', title: t('wf.saved') });
-        if (created) navigate(`/workflows/${created.id}`, { state: { signingSecret: created.signingSecret } });
+        if (created) {
+          guard.allowNext();
+          navigate(`/workflows/${created.id}`, { state: { signingSecret: created.signingSecret } });
+        }
       } else {
         await update({ id: workflowId, body }).unwrap();
         designer.markSaved();

@@ -249,4 +249,26 @@ describe('WorkflowDesignerPage', () => {
     expect(screen.getByTestId('wf-node-node_3')).toBeInTheDocument();
     teardown();
   });
+
+  it('asks before leaving with unsaved changes, and stays when asked to', async () => {
+    serve(() => undefined);
+    const { store, teardown } = testStore(tokens());
+    const { router } = renderApp(store, '/workflows/new', pages);
+    const user = userEvent.setup({ delay: null });
+    await user.click(await screen.findByTestId('palette-delay'));
+    expect(await screen.findByTestId('wf-node-node_1')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Back to the workflows' }));
+    await waitFor(() => expect(document.querySelectorAll('.ant-modal-confirm')).toHaveLength(1));
+    expect(document.querySelector('.ant-modal-confirm')).toHaveTextContent('Leave without saving?');
+    await user.click(screen.getByRole('button', { name: 'Stay' }));
+    await waitFor(() => expect(document.querySelectorAll('.ant-modal-confirm')).toHaveLength(0));
+    expect(router.state.location.pathname).toBe('/workflows/new');
+    expect(screen.getByTestId('wf-node-node_1')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Back to the workflows' }));
+    await user.click(await screen.findByTestId('wf-leave-discard'));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/workflows'));
+    teardown();
+  });
 });
