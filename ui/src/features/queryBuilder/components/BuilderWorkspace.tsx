@@ -61,7 +61,7 @@ export function useBuilder() {
 
 export type Builder = ReturnType<typeof useBuilder>;
 
-export function BuilderWorkspace({ builder, showRun = true }: { builder: Builder; showRun?: boolean }) {
+export function BuilderWorkspace({ builder, showRun = true, variables }: { builder: Builder; showRun?: boolean; variables?: { title: string; hint: string } }) {
   const t = useT();
   const { state, datasources, schema, live, blocked, idleReason, whereFields } = builder;
   return (
@@ -89,7 +89,7 @@ export function BuilderWorkspace({ builder, showRun = true }: { builder: Builder
           <Card size="small" title={t('qb.tables.title')}>
             <TablesEditor />
           </Card>
-          <VariablesPanel names={live.variables} />
+          <VariablesPanel names={live.variables} title={variables?.title} hint={variables?.hint} />
           <Card size="small">
             <Tabs
               items={[

@@ -4,7 +4,8 @@ import { useAppDispatch, useAppSelector } from '../../../app/hooks';
 import { useT } from '../../../i18n';
 import { queryBuilderActions as qb } from '../queryBuilderSlice';
 
-export function VariablesPanel({ names }: { names: string[] }) {
+/** `title` and `hint` default to the template wording; the workflow designer words them for a node. */
+export function VariablesPanel({ names, title, hint }: { names: string[]; title?: string; hint?: string }) {
   const t = useT();
   const dispatch = useAppDispatch();
   const values = useAppSelector((s) => s.queryBuilder.variableValues);
@@ -14,10 +15,10 @@ export function VariablesPanel({ names }: { names: string[] }) {
       type="info"
       showIcon
       data-testid="variables-panel"
-      title={t('qb.vars.title')}
+      title={title ?? t('qb.vars.title')}
       description={
         <Flex vertical gap={6}>
-          <Typography.Text type="secondary">{t('qb.vars.hint')}</Typography.Text>
+          <Typography.Text type="secondary">{hint ?? t('qb.vars.hint')}</Typography.Text>
           {names.map((name) => (
             <Flex key={name} gap={8} align="center">
               <Typography.Text code>{`\${${name}}`}</Typography.Text>

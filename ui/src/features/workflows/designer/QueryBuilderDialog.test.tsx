@@ -51,6 +51,8 @@ describe('QueryBuilderDialog', () => {
     // The node's query is loaded: its table and its `${variable}` filter value.
     expect(await screen.findByTestId('wf-query-builder')).toHaveTextContent('Order');
     expect(screen.getByDisplayValue('${orderId}')).toBeInTheDocument();
+    // Sample values are asked for in the node's words, not a template's.
+    expect(await screen.findByTestId('variables-panel')).toHaveTextContent('Workflow variables');
     await user.click(await screen.findByTestId('schema-table-Order'));
     await user.click(await screen.findByTestId('column-Order.stock'));
     await user.click(screen.getByTestId('wf-query-builder-use'));

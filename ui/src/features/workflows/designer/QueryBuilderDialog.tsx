@@ -56,7 +56,7 @@ function DialogBody(props: Props) {
     >
       <div data-testid="wf-query-builder">
         <BuilderContext.Provider value={builder.context}>
-          <BuilderWorkspace builder={builder} showRun={false} />
+          <BuilderWorkspace builder={builder} showRun={false} variables={{ title: t('wf.query.varsTitle'), hint: t('wf.query.varsHint') }} />
         </BuilderContext.Provider>
       </div>
     </Modal>
