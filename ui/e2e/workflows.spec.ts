@@ -97,6 +97,8 @@ async function run(page: Page, orderNo: string): Promise<void> {
 }
 
 test('draw the seed order workflow, save, publish, and run it both ways through the condition', async ({ page }) => {
+  // The longest journey: it draws, saves, publishes and runs four times (slow beside other tests).
+  test.setTimeout(240_000);
   await signIn(page, '/workflows');
   await page.getByTestId('workflow-new').click();
   await fill(page, 'wf-name', 'Order processing');
@@ -228,4 +230,14 @@ test('an alert rule is created and fires', async ({ page }) => {
   // The `alert` message is shown as a notification wherever the user is.
   await expect(page.locator('.ant-notification-notice').filter({ hasText: 'Busy API' }).first()).toBeVisible();
   await shot(page, '37-alert-firing');
+
+  // The new screens in Chinese with the dark theme.
+  await page.locator('.ant-segmented-item').filter({ hasText: '中文' }).first().click();
+  await page.getByRole('button', { name: /dark|深色|暗/i }).click();
+  await page.goto(workflowUrl);
+  await expect(page.getByTestId('wf-status')).toHaveText('已发布');
+  await shot(page, '38-workflow-designer-zh-dark');
+  await page.goto('/monitoring');
+  await expect(page.getByTestId('mon-connection')).toHaveAttribute('data-state', 'open');
+  await shot(page, '39-monitoring-zh-dark');
 });
