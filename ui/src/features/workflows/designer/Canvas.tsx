@@ -14,6 +14,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useAppSelector } from '../../../app/hooks';
 import { useT } from '../../../i18n';
 import { toFlowEdges, toFlowNodes, withPositions, type FlowNode } from '../model/flow';
 import { connect, NODE_TYPES, type NodeType, type Position } from '../model/types';
@@ -35,6 +36,7 @@ export interface CanvasProps {
 export function Canvas({ designer, readOnly, status, problemCounts, onAdd, onNodeClicked }: CanvasProps) {
   const t = useT();
   const flow = useReactFlow();
+  const theme = useAppSelector((state) => state.app.theme);
   const { definition, selection } = designer;
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const [nodes, setNodes] = useState<FlowNode[]>([]);
@@ -147,6 +149,7 @@ export function Canvas({ designer, readOnly, status, problemCounts, onAdd, onNod
         nodesConnectable={!readOnly}
         deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
         fitView
+        colorMode={theme === 'dark' ? 'dark' : 'light'}
         proOptions={{ hideAttribution: true }}
       >
         <Controls showInteractive={false} />
