@@ -73,6 +73,8 @@ pub struct AppState {
     pub hub: realtime::Hub,
     /// The latest batch of metric messages.
     pub(crate) feed: tokio::sync::watch::Receiver<std::sync::Arc<realtime::Batch>>,
+    /// The metric batches of the last few minutes, for `/ws/metrics?since=`.
+    pub(crate) recent: realtime::feed::Recent,
     /// Open WebSocket and SSE connections per user.
     pub(crate) realtime: realtime::Connections,
 }
@@ -86,7 +88,7 @@ impl AppState {
     ) -> AppState {
         let limiter = RateLimiter::new(settings.rate_limit_rps, settings.rate_limit_burst);
         let store = auth.store().clone();
-        let feed = realtime::feed::start(registry.clone(), settings.realtime.metrics_interval);
+        let (feed, recent) = realtime::feed::start(registry.clone(), settings.realtime.metrics_interval);
         AppState {
             store: store.clone(),
             auth,
@@ -100,6 +102,7 @@ impl AppState {
             redis: None,
             hub: realtime::Hub::default(),
             feed,
+            recent,
             realtime: realtime::Connections::default(),
         }
     }

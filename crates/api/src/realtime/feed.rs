@@ -2,8 +2,11 @@
 //! registry and renders every metric message; WebSocket connections only filter and send the
 //! latest batch. A connection that falls behind skips to the newest batch (the `watch`
 //! channel keeps only that), so a slow client costs no memory and never delays the others.
+//! The last five minutes of batches are also kept, shared, for clients that connect with
+//! `?since=` and want their charts filled at once.
 
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::ws::Utf8Bytes;
@@ -25,7 +28,38 @@ pub struct Item {
 pub struct Batch {
     /// Counts from 1; a connection that sees a gap knows it skipped batches.
     pub seq: u64,
+    /// The timestamp every item of the batch carries.
+    pub at: chrono::DateTime<chrono::Utc>,
     pub items: Vec<Item>,
+}
+
+/// How far back `?since=` reaches.
+pub const BACKLOG: Duration = Duration::from_secs(5 * 60);
+/// At most this many batches are kept, whatever the interval.
+const BACKLOG_BATCHES: usize = 300;
+
+/// The batches of the last [`BACKLOG`], oldest first (shared; the feed task appends).
+#[derive(Debug, Clone, Default)]
+pub struct Recent(Arc<Mutex<VecDeque<Arc<Batch>>>>);
+
+impl Recent {
+    fn push(&self, batch: Arc<Batch>, capacity: usize) {
+        let mut ring = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        while ring.len() >= capacity {
+            ring.pop_front();
+        }
+        ring.push_back(batch);
+    }
+
+    /// The kept batches newer than `since` and older than batch `before` (the one a new
+    /// connection receives first anyway), oldest first.
+    pub fn between(&self, since: chrono::DateTime<chrono::Utc>, before: u64) -> Vec<Arc<Batch>> {
+        let ring = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        // Compared in milliseconds, as the messages carry them: a client passing the newest
+        // timestamp it holds gets nothing it already has.
+        let since = since.timestamp_millis();
+        ring.iter().filter(|b| b.at.timestamp_millis() > since && b.seq < before).cloned().collect()
+    }
 }
 
 fn host() -> String {
@@ -37,9 +71,12 @@ fn host() -> String {
         .unwrap_or_else(|| "localhost".to_owned())
 }
 
-/// Starts the feed; the receiver gives the latest batch.
-pub fn start(registry: registry::Registry, interval: Duration) -> watch::Receiver<Arc<Batch>> {
+/// Starts the feed; the receiver gives the latest batch, `Recent` the last few minutes' batches.
+pub fn start(registry: registry::Registry, interval: Duration) -> (watch::Receiver<Arc<Batch>>, Recent) {
     let (tx, rx) = watch::channel(Arc::new(Batch::default()));
+    let recent = Recent::default();
+    let kept = recent.clone();
+    let capacity = (BACKLOG.as_millis() / interval.as_millis().max(1)).clamp(1, BACKLOG_BATCHES as u128) as usize;
     tokio::spawn(async move {
         let host = host();
         let mut cpu_before = system::cpu_times();
@@ -55,12 +92,15 @@ pub fn start(registry: registry::Registry, interval: Duration) -> watch::Receive
             sample_gauges(&registry, &host, &mut cpu_before).await;
             let snapshot = telemetry::metrics().snapshot();
             seq += 1;
-            let items = render(&snapshot, &previous, interval, chrono::Utc::now());
+            let at = chrono::Utc::now();
+            let items = render(&snapshot, &previous, interval, at);
             previous = snapshot;
-            let _ = tx.send(Arc::new(Batch { seq, items }));
+            let batch = Arc::new(Batch { seq, at, items });
+            kept.push(batch.clone(), capacity);
+            let _ = tx.send(batch);
         }
     });
-    rx
+    (rx, recent)
 }
 
 async fn sample_gauges(registry: &registry::Registry, host: &str, cpu_before: &mut Option<system::CpuTimes>) {

@@ -67,6 +67,9 @@ pub(crate) struct ConnectParams {
     names: Option<String>,
     /// For SSE clients that cannot set the `Last-Event-ID` header.
     last_event_id: Option<String>,
+    /// WebSocket: also send the kept metric batches newer than this instant (RFC 3339), at most
+    /// five minutes back, before the live ones — a dashboard's charts fill at once.
+    since: Option<String>,
 }
 
 /// A connection's caller and when its credential stops being valid.

@@ -66,11 +66,22 @@ async fn upgrade(
         return ApiError::new(ErrorCode::FORBIDDEN, "permission \"metrics:read\" required").into_response();
     }
     let names = parse_names(params.names.as_deref());
+    let since = match params.since.as_deref().map(chrono::DateTime::parse_from_rfc3339) {
+        None => None,
+        Some(Ok(t)) => Some(t.with_timezone(&chrono::Utc)),
+        Some(Err(_)) => {
+            return ApiError::new(
+                ErrorCode::BAD_PARAMETER,
+                "since must be an RFC 3339 instant, e.g. 2026-01-01T12:00:00Z",
+            )
+            .into_response();
+        }
+    };
     // Subscribed before the handshake answers: an event published once the client holds an
     // open socket reaches it, however late the session task gets to run.
     let events = state.hub.subscribe();
     ws.max_message_size(64 * 1024).on_upgrade(move |socket| async move {
-        session(state, socket, caller, mode, names, events).await;
+        session(state, socket, caller, mode, names, since, events).await;
         drop(slot);
     })
 }
@@ -90,6 +101,7 @@ async fn session(
     caller: Caller,
     mode: Mode,
     mut names: Vec<String>,
+    since: Option<chrono::DateTime<chrono::Utc>>,
     mut events: broadcast::Receiver<Arc<Event>>,
 ) {
     let (mut sink, mut incoming) = socket.split();
@@ -102,6 +114,14 @@ async fn session(
     let mut last_seen = Instant::now();
     // The first batch this connection sees is the current one, so it reports no gap.
     let mut last_seq = feed.borrow().seq;
+    // Asked for: the kept batches before the current one, oldest first.
+    if let Some(since) = since.filter(|_| wants_metrics) {
+        for batch in state.recent.between(since, last_seq) {
+            if !send_batch_ok(&mut sink, &batch, &names).await {
+                return;
+            }
+        }
+    }
     macro_rules! send {
         ($msg:expr) => {
             match tokio::time::timeout(SEND_TIMEOUT, sink.send($msg)).await {

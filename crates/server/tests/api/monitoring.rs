@@ -251,6 +251,47 @@ async fn the_servers_own_requests_reach_the_history() {
     }
 }
 
+/// `?since=` sends the kept batches of the last minutes first (a dashboard's charts fill at
+/// once); without it a connection starts at the current batch.
+#[tokio::test]
+async fn websockets_send_the_recent_batches_since_an_instant() {
+    let store = TestStore::new(StoreKind::Sqlite).await.unwrap();
+    let s = Server::start(store, &[("QUARRY_METRICS_INTERVAL_MS", "100")]).await;
+    let admin = s.admin().await;
+    let started = chrono::Utc::now() - chrono::Duration::seconds(1);
+    assert_eq!(refused(&s, &format!("/ws/metrics?token={admin}&since=yesterday")).await, 400);
+
+    // A plain connection starts at the batch current when it connects: call its time `first`.
+    // Waiting for four batches on it makes sure several are kept.
+    let mut plain = connect(&s, &format!("/ws/metrics?token={admin}&names=process.rss")).await.unwrap();
+    let mut stamps: Vec<String> = Vec::new();
+    while stamps.len() < 4 {
+        let m = next_json(&mut plain).await.expect("a metric");
+        let t = m["timestamp"].as_str().unwrap().to_owned();
+        if !stamps.contains(&t) {
+            stamps.push(t);
+        }
+    }
+    let first = stamps[0].clone();
+
+    // With `since` before `first`, the kept batches come first, oldest first: `first` among them.
+    let since = started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let mut backlog = connect(&s, &format!("/ws/metrics?token={admin}&names=process.rss&since={since}")).await.unwrap();
+    let mut seen: Vec<String> = Vec::new();
+    while seen.len() < 5 {
+        let m = next_json(&mut backlog).await.expect("a metric");
+        seen.push(m["timestamp"].as_str().unwrap().to_owned());
+    }
+    assert!(seen[0] <= first, "the backlog starts before the plain connection's first batch: {seen:?} vs {first}");
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "one message per batch, oldest first: {seen:?}");
+    assert!(seen.iter().all(|t| t.as_str() > since.as_str()), "nothing older than since: {seen:?}");
+
+    // Without `since`, a new connection starts after `first`.
+    let mut late = connect(&s, &format!("/ws/metrics?token={admin}&names=process.rss")).await.unwrap();
+    let m = next_json(&mut late).await.expect("a metric");
+    assert!(m["timestamp"].as_str().unwrap() > first.as_str(), "{m}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn websockets_authenticate_push_metrics_and_answer_pings() {
     let store = TestStore::new(StoreKind::Sqlite).await.unwrap();

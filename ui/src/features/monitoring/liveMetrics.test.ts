@@ -36,6 +36,9 @@ describe('LiveBuffer', () => {
     buffer.add(at(61), { name: 'x', value: 3 });
     vi.advanceTimersByTime(0);
     expect(buffer.getSnapshot().map((b) => (b.t - T0) / 1000)).toEqual([10, 30, 61]);
+    // The newest batch's time is where a reconnection resumes (`?since=`).
+    expect(buffer.newest()).toBe(T0 + 61_000);
+    expect(new LiveBuffer().newest()).toBeNull();
   });
 
   it('ignores malformed messages', () => {

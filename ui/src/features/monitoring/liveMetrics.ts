@@ -49,6 +49,11 @@ export class LiveBuffer {
     this.schedule();
   }
 
+  /** The newest batch's time (ms since epoch), if any. */
+  newest(): number | null {
+    return this.batches.at(-1)?.t ?? null;
+  }
+
   clear(): void {
     this.batches = [];
     this.snapshot = [];

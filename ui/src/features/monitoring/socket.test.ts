@@ -31,6 +31,20 @@ describe('RealtimeSocket', () => {
   });
   afterEach(() => vi.useRealTimers());
 
+  it('reads extra query parameters at each attempt', async () => {
+    let since = '2026-01-01T00:00:00.000Z';
+    const { socket } = make({ params: () => ({ since }) });
+    socket.start();
+    await flush();
+    expect(new URL(last().url).searchParams.get('since')).toBe('2026-01-01T00:00:00.000Z');
+    last().open();
+    since = '2026-01-01T00:04:59.000Z';
+    last().drop();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(new URL(last().url).searchParams.get('since')).toBe('2026-01-01T00:04:59.000Z');
+    socket.stop();
+  });
+
   it('connects with a fresh ticket on every attempt and reports its states', async () => {
     const { socket, getTicket, states } = make({ names: ['system.*'] });
     socket.start();

@@ -24,6 +24,8 @@ export interface SocketOptions {
   path: string;
   /** Narrows the metric messages at connection time (`?names=`): exact names or `prefix*`. */
   names?: readonly string[];
+  /** More query parameters, read at each attempt (e.g. `since`, so a reconnection resumes). */
+  params?: () => Record<string, string>;
   /** A fresh single-use ticket; rejects with an ApiError when none can be had. */
   getTicket?: () => Promise<string>;
   WebSocketImpl?: SocketFactory;
@@ -54,7 +56,7 @@ function pageOrigin(): string {
 }
 
 export class RealtimeSocket {
-  private readonly opts: Required<Omit<SocketOptions, 'names' | 'origin'>> & Pick<SocketOptions, 'names' | 'origin'>;
+  private readonly opts: Required<Omit<SocketOptions, 'names' | 'origin' | 'params'>> & Pick<SocketOptions, 'names' | 'origin' | 'params'>;
   private ws: WebSocket | null = null;
   private stateValue: ConnectionState = 'closed';
   private attempt = 0;
@@ -168,6 +170,7 @@ export class RealtimeSocket {
     if (generation !== this.generation) return;
     const params = new URLSearchParams({ ticket });
     if (this.opts.names?.length) params.set('names', this.opts.names.join(','));
+    for (const [key, value] of Object.entries(this.opts.params?.() ?? {})) params.set(key, value);
     const ws = new this.opts.WebSocketImpl(`${this.opts.origin ?? pageOrigin()}${this.opts.path}?${params.toString()}`);
     this.ws = ws;
     ws.onopen = () => {

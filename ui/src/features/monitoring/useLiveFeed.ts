@@ -1,7 +1,7 @@
 // The dashboard's live feed: one RealtimeSocket to `/ws/metrics` while the dashboard is mounted,
 // its `metric` messages into a LiveBuffer read with useSyncExternalStore, and its connection state.
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { LiveBuffer, type MetricMessageData } from './liveMetrics';
+import { LiveBuffer, WINDOW_MS, type MetricMessageData } from './liveMetrics';
 import { RealtimeSocket, type ConnectionState } from './socket';
 
 export interface LiveFeed {
@@ -14,7 +14,15 @@ export interface LiveFeed {
 
 export function useLiveFeed(): LiveFeed {
   const [buffer] = useState(() => new LiveBuffer());
-  const [socket] = useState(() => new RealtimeSocket({ path: '/ws/metrics' }));
+  // `since`: the server first sends what it kept of the window (the charts fill at once), and
+  // after a reconnection what came after the newest batch already drawn (nothing twice).
+  const [socket] = useState(
+    () =>
+      new RealtimeSocket({
+        path: '/ws/metrics',
+        params: () => ({ since: new Date(buffer.newest() ?? Date.now() - WINDOW_MS).toISOString() }),
+      }),
+  );
   const [state, setState] = useState<ConnectionState>('connecting');
   const [lastClose, setLastClose] = useState(socket.lastClose);
 
