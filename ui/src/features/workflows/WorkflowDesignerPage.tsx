@@ -291,6 +291,7 @@ function DesignerView({ workflowId, saved, viewingVersion }: ViewProps) {
           status={execution.nodeStatus}
           problemCounts={problemCounts}
           onAdd={(type, position) => addAt(type, position)}
+          fitKey={executionId ?? ''}
         />
         <aside className="wf-side">
           {selectedNode ? (

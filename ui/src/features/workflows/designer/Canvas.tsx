@@ -31,9 +31,11 @@ export interface CanvasProps {
   problemCounts: Record<string, number>;
   onAdd: (type: NodeType, position: Position) => void;
   onNodeClicked?: (id: string) => void;
+  /** A change of this value fits the graph into view (the page passes the open execution). */
+  fitKey?: string;
 }
 
-export function Canvas({ designer, readOnly, status, problemCounts, onAdd, onNodeClicked }: CanvasProps) {
+export function Canvas({ designer, readOnly, status, problemCounts, onAdd, onNodeClicked, fitKey }: CanvasProps) {
   const t = useT();
   const flow = useReactFlow();
   const theme = useAppSelector((state) => state.app.theme);
@@ -41,27 +43,14 @@ export function Canvas({ designer, readOnly, status, problemCounts, onAdd, onNod
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const [nodes, setNodes] = useState<FlowNode[]>([]);
   const dragCount = useRef(0);
-  const wrapper = useRef<HTMLDivElement>(null);
-
-  // When the canvas changes height (the execution panel opens or closes), the whole graph is
-  // fitted again, so no node of a running workflow is out of sight.
+  // When the execution panel opens or closes (the canvas changes height), the whole graph is
+  // fitted again once the layout has settled, so no node of a running workflow is out of sight.
+  // Only then: refitting on every resize would move nodes under the user's pointer.
   useEffect(() => {
-    const el = wrapper.current;
-    if (!el || typeof ResizeObserver === 'undefined') return;
-    let height = el.clientHeight;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const observer = new ResizeObserver(() => {
-      if (Math.abs(el.clientHeight - height) < 1) return;
-      height = el.clientHeight;
-      clearTimeout(timer);
-      timer = setTimeout(() => void flow.fitView({ padding: 0.15, duration: 200 }), 50);
-    });
-    observer.observe(el);
-    return () => {
-      observer.disconnect();
-      clearTimeout(timer);
-    };
-  }, [flow]);
+    if (fitKey === undefined) return;
+    const timer = setTimeout(() => void flow.fitView({ padding: 0.15, duration: 200 }), 60);
+    return () => clearTimeout(timer);
+  }, [fitKey, flow]);
 
   // Rebuilt from the definition, keeping what React Flow measured.
   useEffect(() => {
@@ -82,16 +71,20 @@ export function Canvas({ designer, readOnly, status, problemCounts, onAdd, onNod
     for (const c of changes) if (c.type === 'position' && c.position) moved[c.id] = c.position;
     if (Object.keys(moved).length && !readOnly) designer.change((d) => withPositions(d, moved), `move:${dragCount.current}`);
     const picks = changes.filter((c) => c.type === 'select');
+    // Applied to the selection as it is by then: one click can arrive as two calls (the others
+    // unselected, then this one selected) before React renders again.
     if (picks.length) {
-      const next = new Set(selection.nodes);
-      for (const c of picks) if (c.type === 'select') (c.selected ? next.add(c.id) : next.delete(c.id));
-      designer.select({ nodes: [...next], edge: next.size ? undefined : selection.edge });
+      designer.select((current) => {
+        const next = new Set(current.nodes);
+        for (const c of picks) if (c.type === 'select') (c.selected ? next.add(c.id) : next.delete(c.id));
+        return { nodes: [...next], edge: next.size ? undefined : current.edge };
+      });
     }
   };
   const onEdgesChange = (changes: EdgeChange[]) => {
     for (const c of changes) {
       if (c.type === 'select' && c.selected) designer.select({ nodes: [], edge: c.id });
-      if (c.type === 'select' && !c.selected && selection.edge === c.id) designer.select({ nodes: selection.nodes });
+      if (c.type === 'select' && !c.selected) designer.select((current) => (current.edge === c.id ? { nodes: current.nodes } : current));
     }
   };
   const onConnect = (c: Connection) => {
@@ -120,7 +113,7 @@ export function Canvas({ designer, readOnly, status, problemCounts, onAdd, onNod
   };
 
   return (
-    <div ref={wrapper} className="wf-canvas" data-testid="wf-canvas" tabIndex={0} onKeyDown={onKeyDown} aria-label={t('wf.canvas')}>
+    <div className="wf-canvas" data-testid="wf-canvas" tabIndex={0} onKeyDown={onKeyDown} aria-label={t('wf.canvas')}>
       <ReactFlow<FlowNode>
         nodes={nodes}
         edges={edges}

@@ -19,7 +19,8 @@ export interface Designer {
   change: (update: (def: Definition) => Definition, key?: string) => void;
   reset: (def: Definition) => void;
   markSaved: () => void;
-  select: (selection: Selection) => void;
+  /** A selection, or an update of the current one (React Flow reports a click as several changes). */
+  select: (selection: Selection | ((current: Selection) => Selection)) => void;
   undo: () => void;
   redo: () => void;
   copy: () => void;
