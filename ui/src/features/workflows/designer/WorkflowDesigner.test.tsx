@@ -258,16 +258,17 @@ describe('WorkflowDesignerPage', () => {
     await user.click(await screen.findByTestId('palette-delay'));
     expect(await screen.findByTestId('wf-node-node_1')).toBeInTheDocument();
 
-    await user.click(screen.getByRole('button', { name: 'Back to the workflows' }));
+    await user.click(screen.getByLabelText('Back to the workflows'));
     await waitFor(() => expect(document.querySelectorAll('.ant-modal-confirm')).toHaveLength(1));
     expect(document.querySelector('.ant-modal-confirm')).toHaveTextContent('Leave without saving?');
-    await user.click(screen.getByRole('button', { name: 'Stay' }));
-    await waitFor(() => expect(document.querySelectorAll('.ant-modal-confirm')).toHaveLength(0));
+    await user.click(screen.getByText('Stay').closest('button')!);
     expect(router.state.location.pathname).toBe('/workflows/new');
     expect(screen.getByTestId('wf-node-node_1')).toBeInTheDocument();
 
-    await user.click(screen.getByRole('button', { name: 'Back to the workflows' }));
-    await user.click(await screen.findByTestId('wf-leave-discard'));
+    await user.click(screen.getByLabelText('Back to the workflows'));
+    // (The first dialog may still be fading out: the newest one is asked.)
+    await waitFor(() => expect(screen.getAllByTestId('wf-leave-discard').length).toBeGreaterThan(0));
+    await user.click(screen.getAllByTestId('wf-leave-discard').at(-1)!);
     await waitFor(() => expect(router.state.location.pathname).toBe('/workflows'));
     teardown();
   });
