@@ -74,13 +74,16 @@ async function addNode(page: Page, type: string, name: string): Promise<string> 
   await expect(nodes).toHaveCount(before.length + 1);
   const after = await nodes.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
   const testId = after.find((id) => !before.includes(id))!;
+  const id = testId.slice('wf-node-'.length);
   await page.getByTestId(testId).click();
+  await expect(page.getByTestId('wf-panel')).toContainText(id);
   await fill(page, 'wf-node-name', name);
-  return testId.slice('wf-node-'.length);
+  return id;
 }
 
 async function connect(page: Page, from: string, to: string, condition?: string): Promise<void> {
   await page.getByTestId(`wf-node-${from}`).click();
+  await expect(page.getByTestId('wf-panel')).toContainText(from);
   await page.getByTestId('wf-connect-target').selectOption(to);
   if (condition) await page.getByTestId('wf-connect-condition').selectOption(condition);
   await page.getByTestId('wf-connect-add').click();

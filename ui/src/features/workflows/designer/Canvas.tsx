@@ -122,7 +122,14 @@ export function Canvas({ designer, readOnly, status, problemCounts, onAdd, onNod
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         onNodeDragStart={() => (dragCount.current += 1)}
-        onNodeClick={(_, node) => onNodeClicked?.(node.id)}
+        // A plain click selects exactly the clicked node, whatever React Flow's own selection
+        // bookkeeping reported before it (under load its changes can lag the controlled nodes);
+        // Shift/Ctrl/Cmd keep adding to the selection as React Flow does.
+        onNodeClick={(e, node) => {
+          if (!(e.shiftKey || e.ctrlKey || e.metaKey)) designer.select({ nodes: [node.id] });
+          onNodeClicked?.(node.id);
+        }}
+        onEdgeClick={(_, edge) => designer.select({ nodes: [], edge: edge.id })}
         onPaneClick={() => designer.select({ nodes: [] })}
         onDelete={({ nodes: gone, edges: goneEdges }) => {
           if (readOnly) return;
