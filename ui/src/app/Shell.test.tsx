@@ -11,7 +11,6 @@ const pages: AppRoute[] = [
 ];
 
 // antd renders slowly in jsdom, more so on a busy machine.
-vi.setConfig({ testTimeout: 30_000 });
 
 beforeAll(installDomPolyfills);
 beforeEach(() => {

@@ -7,7 +7,6 @@ import { FilterBar } from './FilterBar';
 import type { ModelField } from './introspection';
 import { pickOption, typeInto } from './testing';
 
-vi.setConfig({ testTimeout: 30000 });
 
 const fields: ModelField[] = [
   { name: 'username', type: 'String', nonNull: false, isList: false },

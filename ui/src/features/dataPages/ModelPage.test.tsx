@@ -1,13 +1,11 @@
-import { act, configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { envelope, fakeServer, notificationSpy, type SeenRequest } from '../../app/testUtils';
 import fixture from './__fixtures__/demoIntrospection.json';
 import ModelPage from './ModelPage';
 import { gqlBody, renderPage, typeInto } from './testing';
 
-vi.setConfig({ testTimeout: 30000 });
 // antd's first render in jsdom is slow on a busy machine.
-configure({ asyncUtilTimeout: 10000 });
 
 const demo = {
   id: 'ds_demo',

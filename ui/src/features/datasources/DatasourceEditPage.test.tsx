@@ -1,11 +1,9 @@
-import { configure, fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { envelope, fakeServer } from '../../app/testUtils';
 import { renderPage, typeInto } from '../dataPages/testing';
 import DatasourceEditPage from './DatasourceEditPage';
 
-vi.setConfig({ testTimeout: 30000 });
-configure({ asyncUtilTimeout: 10000 });
 
 let teardown: () => void = () => {};
 afterEach(() => {

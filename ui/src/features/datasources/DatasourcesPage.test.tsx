@@ -1,12 +1,10 @@
-import { act, configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { envelope, fakeServer } from '../../app/testUtils';
 import { renderPage, typeInto } from '../dataPages/testing';
 import DatasourcesPage from './DatasourcesPage';
 import SchemaPage from './SchemaPage';
 
-vi.setConfig({ testTimeout: 30000 });
-configure({ asyncUtilTimeout: 10000 });
 
 let teardown: () => void = () => {};
 afterEach(() => {

@@ -6,7 +6,6 @@ import { envelope, fakeServer, installDomPolyfills, notificationSpy, renderApp, 
 import type { Rule } from './alertRules';
 import { FakeWebSocket } from './fakeWebSocket';
 
-vi.setConfig({ testTimeout: 40_000 });
 beforeAll(installDomPolyfills);
 beforeEach(() => {
   FakeWebSocket.all = [];

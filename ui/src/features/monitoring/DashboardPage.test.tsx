@@ -5,7 +5,6 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { envelope, fakeServer, installDomPolyfills, notificationSpy, renderApp, testStore, tokens } from '../../app/testUtils';
 import { FakeWebSocket } from './fakeWebSocket';
 
-vi.setConfig({ testTimeout: 30_000 });
 beforeAll(installDomPolyfills);
 beforeEach(() => {
   FakeWebSocket.all = [];

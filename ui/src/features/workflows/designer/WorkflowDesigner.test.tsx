@@ -6,7 +6,6 @@ import type { AppRoute } from '../../../app/routes';
 import { envelope, fakeServer, notificationSpy, renderApp, testStore, tokens, type SeenRequest } from '../../../app/testUtils';
 import { installFlowPolyfills } from './testSetup';
 
-vi.setConfig({ testTimeout: 60_000 });
 
 const pages: AppRoute[] = [
   { path: '/workflows/new', element: lazy(() => import('../WorkflowDesignerPage')), permission: 'workflow:write', navKey: 'workflows' },

@@ -5,7 +5,6 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import type { AppRoute } from '../../../app/routes';
 import { envelope, fakeServer, installDomPolyfills, notificationSpy, renderApp, testStore, tokens } from '../../../app/testUtils';
 
-vi.setConfig({ testTimeout: 60_000 });
 
 const pages: AppRoute[] = [
   { path: '/workflows', element: lazy(() => import('../WorkflowsPage')), permission: 'workflow:read', navKey: 'workflows' },

@@ -1,11 +1,9 @@
-import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { envelope, fakeServer, type SeenRequest } from '../../../app/testUtils';
 import ExecutionPanel from './ExecutionPanel';
 import { FakeEventSource, renderView } from './testing';
 
-vi.setConfig({ testTimeout: 30000 });
-configure({ asyncUtilTimeout: 10000 });
 
 let teardown: () => void = () => {};
 beforeEach(() => FakeEventSource.install());
