@@ -1,6 +1,6 @@
 // Small form controls of the designer's panels. Every one commits on change, so saving right
 // after typing sends what was typed.
-import { AutoComplete, Button, Input, Space, Typography } from 'antd';
+import { AutoComplete, Button, Input, InputNumber, Space, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useState, type ReactNode } from 'react';
 import { useT } from '../../../i18n';
@@ -50,6 +50,24 @@ export function Field({ label, children, error }: { label: string; children: Rea
 }
 
 /** A JSON text area: valid JSON is committed as it is typed; invalid text shows an error and waits. */
+/** A whole-width number input under its label; clearing it gives `undefined`. */
+export function NumberField(props: { label: string; testId: string; value: unknown; min?: number; max?: number; disabled?: boolean; onChange: (value: number | undefined) => void }) {
+  return (
+    <Field label={props.label}>
+      <InputNumber
+        data-testid={props.testId}
+        aria-label={props.label}
+        min={props.min}
+        max={props.max}
+        style={{ width: '100%' }}
+        value={typeof props.value === 'number' ? props.value : null}
+        disabled={props.disabled}
+        onChange={(v) => props.onChange(typeof v === 'number' ? v : undefined)}
+      />
+    </Field>
+  );
+}
+
 export function JsonField(props: { value: unknown; onChange: (value: unknown) => void; testId?: string; label: string; rows?: number; disabled?: boolean }) {
   const t = useT();
   const [text, setText] = useState(() => (props.value === undefined ? '' : JSON.stringify(props.value, null, 2)));
