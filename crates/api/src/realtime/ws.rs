@@ -81,7 +81,7 @@ async fn upgrade(
     // open socket reaches it, however late the session task gets to run.
     let events = state.hub.subscribe();
     ws.max_message_size(64 * 1024).on_upgrade(move |socket| async move {
-        session(state, socket, caller, mode, names, since, events).await;
+        session(state, socket, caller, Wanted { mode, names, since }, events).await;
         drop(slot);
     })
 }
@@ -95,15 +95,23 @@ fn notice(message: &str, dropped: u64) -> Message {
         "data": {"message": message, "dropped": dropped}}))
 }
 
+/// What a connection asked for at the handshake.
+struct Wanted {
+    mode: Mode,
+    /// Metric names (`subscribe` messages replace them later).
+    names: Vec<String>,
+    /// Send the kept batches newer than this first.
+    since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 async fn session(
     state: AppState,
     socket: WebSocket,
     caller: Caller,
-    mode: Mode,
-    mut names: Vec<String>,
-    since: Option<chrono::DateTime<chrono::Utc>>,
+    wanted: Wanted,
     mut events: broadcast::Receiver<Arc<Event>>,
 ) {
+    let Wanted { mode, mut names, since } = wanted;
     let (mut sink, mut incoming) = socket.split();
     let realtime = state.settings.realtime.clone();
     let wants_metrics = caller.principal.allows("metrics:read");
